@@ -1,0 +1,205 @@
+import Foundation
+
+/// What a build is asked to do (the options of `roster build`).
+public struct BuildOptions: Sendable {
+    public var root: String
+    /// Output folder; default `<root>/Site`.
+    public var output: String?
+    public var theme: String
+    public var baseURL: String?
+    /// The day states are shown as of; default today in Asia/Shanghai.
+    public var now: Day?
+
+    public init(root: String, output: String? = nil, theme: String = "default", baseURL: String? = nil, now: Day? = nil) {
+        self.root = root
+        self.output = output
+        self.theme = theme
+        self.baseURL = baseURL
+        self.now = now
+    }
+
+    var outputPath: String { output ?? root.appendingPath("Site") }
+}
+
+/// What a build did: findings, files written per kind, and the time of each step.
+public struct BuildReport: Sendable {
+    public var findings: [Finding] = []
+    public var written: [String: Int] = [:]
+    public var steps: [(name: String, seconds: Double)] = []
+    /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
+    public var failure: String?
+    public var published = false
+
+    public var totalSeconds: Double { steps.reduce(0) { $0 + $1.seconds } }
+}
+
+/// `roster build`: load, check, render, publish — a short list of named, timed steps.
+public enum Builder {
+    public static func build(_ options: BuildOptions) -> BuildReport {
+        var report = BuildReport()
+        var clock = StepClock()
+
+        let loaded = clock.step("Load content", into: &report) { SiteLoader.load(root: options.root) }
+        report.findings = loaded.findings
+        guard var site = loaded.site else { return report }
+        if let baseURL = options.baseURL { site.config.override(baseURL: baseURL) }
+
+        let ruleFindings = clock.step("Check rules", into: &report) { Rules.check(site) }
+        report.findings += ruleFindings
+        let (theme, themeFindings) = clock.step("Load theme", into: &report) {
+            Theme.load(root: options.root, name: options.theme, language: site.config.language)
+        }
+        report.findings += themeFindings
+        guard let theme, report.findings.errorCount == 0 else { return report }
+
+        let output = options.outputPath
+        if let problem = unsafeOutput(output, root: options.root) {
+            report.failure = problem
+            return report
+        }
+        let staging: String
+        do { staging = try Publisher.makeStaging(for: output) } catch {
+            report.failure = error.message
+            return report
+        }
+        let folder = OutputFolder(path: staging)
+        let context = RenderContext(site: site, theme: theme, now: options.now ?? Day.todayInShanghai())
+        let pages = PageList(urls: context.urls)
+
+        clock.step("Copy theme assets and media", into: &report) { copyAssets(context, folder) }
+        let bodies = clock.step("Render Markdown", into: &report) { renderBodies(context) }
+        clock.step("Render provider pages", into: &report) {
+            render(site.providers, folder, pages, kind: "provider", path: context.urls.provider) {
+                context.providerPage($0, bodyHTML: bodies.providers[$0.id] ?? "")
+            }
+        }
+        clock.step("Render case pages", into: &report) {
+            render(site.cases, folder, pages, kind: "case", path: context.urls.case) {
+                context.casePage($0, bodyHTML: bodies.cases[$0.id] ?? "")
+            }
+        }
+        clock.step("Render notice pages", into: &report) {
+            render(site.notices, folder, pages, kind: "notice", path: context.urls.notice) {
+                context.noticePage($0, bodyHTML: bodies.notices[$0.id] ?? "")
+            }
+        }
+        clock.step("Render industry directories", into: &report) {
+            render(site.industries, folder, pages, kind: "industry", path: context.urls.industry) { context.industryPage($0) }
+        }
+        clock.step("Render lists and home page", into: &report) {
+            let lists: [(String, () -> String)] = [
+                (context.urls.home, context.homePage), (context.urls.industries, context.industriesPage),
+                (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
+                (context.urls.data, context.dataPage),
+            ]
+            for (path, make) in lists { write(page: path, make(), folder, pages, kind: "list") }
+            folder.write("404.html", context.notFoundPage(), kind: "404")
+        }
+        clock.step("Write feed, sitemap and open data", into: &report) {
+            folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
+            folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")
+            folder.write("robots.txt", context.robots(), kind: "robots")
+            folder.write("data/providers.json", context.providersJSON(), kind: "data")
+            folder.write("data/providers.csv", context.providersCSV(), kind: "data")
+            folder.write("data/cases.json", context.casesJSON(), kind: "data")
+            folder.write("data/cases.csv", context.casesCSV(), kind: "data")
+        }
+        if !folder.writeErrors.isEmpty {
+            report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"
+            try? FileManager.default.removeItem(atPath: staging)
+            return report
+        }
+        do {
+            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in try Publisher.publish(staging: staging, to: output) }
+            report.published = true
+        } catch {
+            report.failure = error.message
+            try? FileManager.default.removeItem(atPath: staging)
+        }
+        report.written = folder.writtenByKind
+        return report
+    }
+
+    /// Refuses output folders that would overwrite the sources.
+    static func unsafeOutput(_ output: String, root: String) -> String? {
+        let out = URL(fileURLWithPath: output).standardizedFileURL.path
+        let rootPath = URL(fileURLWithPath: root).standardizedFileURL.path
+        for protected in [rootPath, rootPath + "/Content", rootPath + "/Themes", "/"] where out == protected {
+            return "输出文件夹不能是 \(protected)：构建会整体替换输出文件夹"
+        }
+        if rootPath.hasPrefix(out + "/") { return "输出文件夹 \(out) 包含了站点根目录，构建会把它整体替换" }
+        if out.hasPrefix(rootPath + "/Content/") || out.hasPrefix(rootPath + "/Themes/") {
+            return "输出文件夹不能放在 Content/ 或 Themes/ 里"
+        }
+        return nil
+    }
+
+    struct Bodies: Sendable {
+        var providers: [String: String] = [:]
+        var cases: [String: String] = [:]
+        var notices: [String: String] = [:]
+    }
+
+    static func renderBodies(_ context: RenderContext) -> Bodies {
+        func renderAll(_ items: [(String, MarkdownBody)]) -> [String: String] {
+            let html = items.concurrentMap { context.markdown.render($0.1.text).html }
+            return Dictionary(uniqueKeysWithValues: zip(items.map(\.0), html))
+        }
+        return Bodies(providers: renderAll(context.site.providers.map { ($0.id, $0.body) }),
+                      cases: renderAll(context.site.cases.map { ($0.id, $0.body) }),
+                      notices: renderAll(context.site.notices.map { ($0.id, $0.body) }))
+    }
+
+    static func copyAssets(_ context: RenderContext, _ folder: OutputFolder) {
+        for (_, asset) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
+            folder.write("assets/" + asset.outputName, asset.bytes, kind: "asset")
+        }
+        let content = context.site.root.appendingPath("Content")
+        for file in context.site.mediaFiles {
+            if let bytes = FileSystem.read(content.appendingPath(file)) { folder.write(file, bytes, kind: "media") }
+        }
+    }
+
+    static func render<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
+                                                   path: @Sendable (String) -> String, page: @Sendable (T) -> String)
+    where T.ID == String {
+        _ = items.concurrentMap { item in
+            write(page: path(item.id), page(item), folder, pages, kind: kind)
+            return 0
+        }
+    }
+
+    static func write(page path: String, _ html: String, _ folder: OutputFolder, _ pages: PageList, kind: String) {
+        folder.write(pages.urls.outputFile(path), html, kind: kind)
+        pages.add(path)
+    }
+}
+
+/// The pages written, for the sitemap.
+final class PageList: @unchecked Sendable {
+    let urls: SiteURLs
+    init(urls: SiteURLs) { self.urls = urls }
+    private let lock = NSLock()
+    private var paths: [String] = []
+    func add(_ path: String) { lock.lock(); paths.append(path); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return paths }
+}
+
+/// Times the build's steps.
+struct StepClock {
+    mutating func step<T, E: Error>(_ name: String, into report: inout BuildReport, _ work: () throws(E) -> T) throws(E) -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { report.steps.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        return try work()
+    }
+}
+
+extension Day {
+    /// Today's date in China Standard Time, whatever the machine's time zone.
+    public static func todayInShanghai() -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}

@@ -1,0 +1,36 @@
+/// Every address of the built site, in one place, so links and output paths never disagree.
+public struct SiteURLs: Sendable {
+    /// `/` or the path of `base_url`, e.g. `/dx/`.
+    public let basePath: String
+    /// `base_url`, ending in `/`.
+    public let baseURL: String
+
+    public init(config: SiteConfig) {
+        basePath = config.basePath
+        baseURL = config.baseURL
+    }
+
+    public var home: String { basePath }
+    public var industries: String { basePath + "industries/" }
+    public var showroom: String { basePath + "showroom/" }
+    public var notices: String { basePath + "notices/" }
+    public var data: String { basePath + "data/" }
+    public var feed: String { basePath + "notices/feed.xml" }
+    public func industry(_ id: String) -> String { basePath + "industries/\(id)/" }
+    public func provider(_ id: String) -> String { basePath + "providers/\(id)/" }
+    public func `case`(_ id: String) -> String { basePath + "cases/\(id)/" }
+    public func notice(_ id: String) -> String { basePath + "notices/\(id)/" }
+    public func asset(_ outputName: String) -> String { basePath + "assets/" + outputName }
+    public func media(_ path: String) -> String { basePath + path }
+
+    /// The absolute URL of a site path (`/dx/providers/x/` → `https://host/dx/providers/x/`).
+    public func absolute(_ sitePath: String) -> String {
+        baseURL + sitePath.dropFirst(basePath.count)
+    }
+
+    /// The output file for a page path: `/dx/providers/x/` → `providers/x/index.html`.
+    public func outputFile(_ sitePath: String) -> String {
+        let relative = String(sitePath.dropFirst(basePath.count))
+        return relative.isEmpty || relative.hasSuffix("/") ? relative + "index.html" : relative
+    }
+}

@@ -1,0 +1,26 @@
+/// Where an entry came from: its file, its first line, and where each of its fields is written.
+public struct EntrySource: Sendable {
+    public var location: SourceLocation
+    public var fields: [String: SourceLocation]
+
+    public init(location: SourceLocation, fields: [String: SourceLocation] = [:]) {
+        self.location = location
+        self.fields = fields
+    }
+
+    /// Where `key` is written, or the entry's start when it is absent.
+    public func location(of key: String) -> SourceLocation { fields[key] ?? location }
+}
+
+/// A Markdown body and the line it starts on, so rules can point into it.
+public struct MarkdownBody: Sendable {
+    public var text: String
+    public var firstLine: Int
+
+    public init(text: String, firstLine: Int) {
+        self.text = text
+        self.firstLine = firstLine
+    }
+
+    public static let empty = MarkdownBody(text: "", firstLine: 1)
+}

@@ -1,0 +1,253 @@
+import Foundation
+
+/// Decodes ``ContentValue`` maps into typed fields, reporting every problem with its line.
+///
+/// One reader serves one file; it never stops at the first problem, so an editor sees all of them.
+final class FieldReader {
+    let file: String
+    private(set) var findings: [Finding] = []
+
+    init(file: String) { self.file = file }
+
+    func location(_ value: ContentValue) -> SourceLocation {
+        SourceLocation(file: file, line: value.line, column: value.column)
+    }
+
+    func error(_ rule: String, at value: ContentValue, _ message: String, hint: String = "") {
+        findings.append(Finding(.error, rule, at: location(value), message, hint: hint))
+    }
+
+    func error(_ rule: String, line: Int, column: Int = 1, _ message: String, hint: String = "") {
+        findings.append(Finding(.error, rule, at: SourceLocation(file: file, line: line, column: column), message, hint: hint))
+    }
+
+    func warning(_ rule: String, at value: ContentValue, _ message: String, hint: String = "") {
+        findings.append(Finding(.warning, rule, at: location(value), message, hint: hint))
+    }
+
+    /// Opens `value` as an object with the given keys; unknown keys are errors with a did-you-mean.
+    func object(_ value: ContentValue, what: String, keys: [String]) -> ContentObject? {
+        guard case .map(let entries) = value.kind else {
+            error("schema.type", at: value, "\(what)应是键值对象（key: value），这里是\(value.shapeName)")
+            return nil
+        }
+        var byKey: [String: ContentValue.Entry] = [:]
+        for entry in entries {
+            if let earlier = byKey[entry.key] {
+                error("schema.duplicate-key", line: entry.keyLine, column: entry.keyColumn,
+                      "字段 “\(entry.key)” 重复出现（第一次在第 \(earlier.keyLine) 行）", hint: "删掉其中一个")
+                continue
+            }
+            byKey[entry.key] = entry
+            if !keys.contains(entry.key) {
+                let suggestion = Spelling.closest(to: entry.key, in: keys)
+                let hint = suggestion.map { "是不是 “\($0)”？" } ?? "\(what)可用的字段：\(keys.joined(separator: ", "))"
+                error("schema.unknown-key", line: entry.keyLine, column: entry.keyColumn,
+                      "\(what)没有字段 “\(entry.key)”", hint: hint)
+            }
+        }
+        return ContentObject(value: value, entries: byKey, reader: self, what: what)
+    }
+}
+
+/// One object being decoded: typed accessors that report wrong shapes and missing required fields.
+struct ContentObject {
+    let value: ContentValue
+    let entries: [String: ContentValue.Entry]
+    let reader: FieldReader
+    let what: String
+
+    var location: SourceLocation { reader.location(value) }
+
+    /// Where a field is written, or the object itself when the field is absent.
+    func location(of key: String) -> SourceLocation {
+        guard let entry = entries[key] else { return location }
+        return SourceLocation(file: reader.file, line: entry.keyLine, column: entry.keyColumn)
+    }
+
+    /// All field locations, for rules that point at a field later.
+    var fieldLocations: [String: SourceLocation] {
+        entries.mapValues { SourceLocation(file: reader.file, line: $0.keyLine, column: $0.keyColumn) }
+    }
+
+    subscript(key: String) -> ContentValue? {
+        guard let entry = entries[key] else { return nil }
+        if case .null = entry.value.kind { return nil }
+        return entry.value
+    }
+
+    func has(_ key: String) -> Bool { self[key] != nil }
+
+    private func missing(_ key: String) {
+        reader.error("schema.required", at: value, "\(what)缺少必填字段 “\(key)”", hint: "加上一行 `\(key): …`")
+    }
+
+    func text(_ key: String, required: Bool = false) -> String? {
+        guard let field = self[key] else {
+            if required { missing(key) }
+            return nil
+        }
+        guard case .scalar(let string, _) = field.kind else {
+            reader.error("schema.type", at: field, "字段 “\(key)” 应是文字，这里是\(field.shapeName)")
+            return nil
+        }
+        if required && string.trimmingCharacters(in: .whitespaces).isEmpty {
+            reader.error("schema.required", at: field, "必填字段 “\(key)” 不能为空")
+            return nil
+        }
+        return string
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let field = self[key] else { return nil }
+        if case .scalar(let string, false) = field.kind {
+            switch string {
+            case "true", "True", "TRUE", "yes": return true
+            case "false", "False", "FALSE", "no": return false
+            default: break
+            }
+        }
+        reader.error("schema.type", at: field, "字段 “\(key)” 应是 true 或 false")
+        return nil
+    }
+
+    func integer(_ key: String) -> Int? {
+        guard let field = self[key] else { return nil }
+        if case .scalar(let string, _) = field.kind, let number = Int(string.replacingOccurrences(of: "_", with: "")) {
+            return number
+        }
+        reader.error("schema.type", at: field, "字段 “\(key)” 应是整数")
+        return nil
+    }
+
+    func number(_ key: String) -> Decimal? {
+        guard let field = self[key] else { return nil }
+        if case .scalar(let string, _) = field.kind, let number = Decimal.parse(string) { return number }
+        reader.error("schema.type", at: field, "字段 “\(key)” 应是数字（如 12 或 3.5）")
+        return nil
+    }
+
+    func day(_ key: String, required: Bool = false) -> Day? {
+        guard let field = self[key] else {
+            if required { missing(key) }
+            return nil
+        }
+        if case .scalar(let string, _) = field.kind, let day = Day(iso: string) { return day }
+        reader.error("schema.date", at: field, "字段 “\(key)” 不是有效日期", hint: "日期写成 YYYY-MM-DD，如 2024-01-31")
+        return nil
+    }
+
+    /// A list of scalars; a single scalar is accepted as a one-item list.
+    func textList(_ key: String, required: Bool = false) -> [String] {
+        guard let field = self[key] else {
+            if required { missing(key) }
+            return []
+        }
+        switch field.kind {
+        case .scalar(let string, _): return [string]
+        case .list(let items):
+            var out: [String] = []
+            for item in items {
+                if case .scalar(let string, _) = item.kind { out.append(string) } else {
+                    reader.error("schema.type", at: item, "“\(key)” 的每一项应是文字")
+                }
+            }
+            if required && out.isEmpty { reader.error("schema.required", at: field, "必填字段 “\(key)” 不能为空列表") }
+            return out
+        default:
+            reader.error("schema.type", at: field, "字段 “\(key)” 应是列表")
+            return []
+        }
+    }
+
+    /// Values from a vocabulary; unknown ones are reported with the allowed list.
+    func vocabularyList(_ key: String, allowed: [String], required: Bool = false) -> [String] {
+        let values = textList(key, required: required)
+        guard let field = self[key] else { return values }
+        return values.filter { value in
+            guard allowed.contains(value) else {
+                let near = Spelling.closest(to: value, in: allowed).map { "是不是 “\($0)”？" } ?? ""
+                reader.error("schema.vocabulary", at: field, "“\(key)” 里的 “\(value)” 不是可用的值",
+                             hint: near + "可用：\(allowed.joined(separator: "、"))")
+                return false
+            }
+            return true
+        }
+    }
+
+    func vocabulary(_ key: String, allowed: [String], required: Bool = false) -> String? {
+        guard let value = text(key, required: required), let field = self[key] else { return nil }
+        guard allowed.contains(value) else {
+            let near = Spelling.closest(to: value, in: allowed).map { "是不是 “\($0)”？" } ?? ""
+            reader.error("schema.vocabulary", at: field, "字段 “\(key)” 的值 “\(value)” 不是可用的值",
+                         hint: near + "可用：\(allowed.joined(separator: "、"))")
+            return nil
+        }
+        return value
+    }
+
+    func enumeration<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type, required: Bool = false) -> T?
+    where T.RawValue == String {
+        vocabulary(key, allowed: T.allCases.map(\.rawValue), required: required).flatMap(T.init(rawValue:))
+    }
+
+    func enumerationList<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type, required: Bool = false) -> [T]
+    where T.RawValue == String {
+        vocabularyList(key, allowed: T.allCases.map(\.rawValue), required: required).compactMap(T.init(rawValue:))
+    }
+
+    func object(_ key: String, keys: [String]) -> ContentObject? {
+        guard let field = self[key] else { return nil }
+        return reader.object(field, what: "“\(key)”", keys: keys)
+    }
+
+    /// A list of objects, each opened with `keys`.
+    func objects(_ key: String, keys: [String]) -> [ContentObject] {
+        guard let field = self[key] else { return [] }
+        guard case .list(let items) = field.kind else {
+            reader.error("schema.type", at: field, "字段 “\(key)” 应是列表（每项以 “- ” 开头）")
+            return []
+        }
+        return items.compactMap { reader.object($0, what: "“\(key)” 的一项", keys: keys) }
+    }
+}
+
+/// Finds the closest word, for "did you mean" hints.
+enum Spelling {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(Array(lower), Array(candidate.lowercased()))
+            let limit = max(1, min(3, candidate.count / 3))
+            if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+extension Decimal {
+    /// Parses a plain decimal number (`12`, `-3.5`); no exponent, no grouping.
+    static func parse(_ text: String) -> Decimal? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+              trimmed.filter({ $0 == "." }).count <= 1 else { return nil }
+        return Decimal(string: trimmed, locale: nil)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import CCmarkGFM
+
+/// Markdown rendered by cmark-gfm: GFM tables, strikethrough, autolinks, tag filter, task lists and footnotes.
+///
+/// Raw HTML is omitted unless the site opts in (`markdown: {unsafe_html: true}`); in safe mode cmark-gfm
+/// also drops `javascript:`, `vbscript:`, `file:` and non-image `data:` link targets.
+public struct Markdown: Sendable {
+    public var unsafeHTML: Bool
+
+    public init(unsafeHTML: Bool = false) {
+        self.unsafeHTML = unsafeHTML
+        Markdown.registerExtensions
+    }
+
+    private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    /// A link or image target found in the Markdown, with its line (relative to the body's first line).
+    public struct Link: Sendable, Hashable {
+        public var url: String
+        public var line: Int
+        public var isImage: Bool
+    }
+
+    /// The rendered HTML and the links it contains.
+    public struct Rendered: Sendable {
+        public var html: String
+        public var links: [Link]
+    }
+
+    private var options: Int32 {
+        Int32(CMARK_OPT_FOOTNOTES) | Int32(CMARK_OPT_VALIDATE_UTF8) | (unsafeHTML ? Int32(CMARK_OPT_UNSAFE) : Int32(CMARK_OPT_DEFAULT))
+    }
+
+    /// Renders `text` to HTML; `collectLinks` also lists every link and image target.
+    public func render(_ text: String, collectLinks: Bool = false) -> Rendered {
+        guard let parser = cmark_parser_new(options) else { return Rendered(html: "", links: []) }
+        defer { cmark_parser_free(parser) }
+        for name in Markdown.extensionNames {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        var text = text
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", links: []) }
+        defer { cmark_node_free(document) }
+        var links: [Link] = []
+        if collectLinks, let iterator = cmark_iter_new(document) {
+            defer { cmark_iter_free(iterator) }
+            while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+                guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) {
+                    links.append(Link(url: String(cString: url), line: Int(cmark_node_get_start_line(node)),
+                                      isImage: type == CMARK_NODE_IMAGE))
+                }
+            }
+        }
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            return Rendered(html: "", links: links)
+        }
+        defer { free(html) }
+        return Rendered(html: String(cString: html), links: links)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// Pages of the directory: the home page, the industries, each industry's directory and each provider.
+extension RenderContext {
+    /// Providers shown in directories: all but withdrawn ones.
+    func listedProviders(in industry: String) -> [Provider] {
+        site.providers.filter { $0.status != .withdrawn && $0.industries.contains(industry) }
+    }
+
+    /// Active providers of a type in an industry, the number the notice's quotas count.
+    func activeCount(_ industry: String, _ type: ProviderType) -> Int {
+        site.providers.lazy.filter { $0.status.isActive && $0.has(type) && $0.industries.contains(industry) }.count
+    }
+
+    func quotaRows(_ industry: Industry) -> [[String: Any]] {
+        ProviderType.allCases.map { type in
+            let count = activeCount(industry.id, type)
+            var row: [String: Any] = ["label": typeLabel(type), "key": type.rawValue, "count": count, "quota": "—", "quotaState": false]
+            if let quota = industry.quotas[type] {
+                row["quota"] = "\(quota.lowerBound)–\(quota.upperBound)"
+                row["quotaState"] = count < quota.lowerBound ? t("quota.below") : (count > quota.upperBound ? t("quota.above") : t("quota.within"))
+            }
+            return row
+        }
+    }
+
+    func homePage() -> String {
+        let frame = page(title: site.config.title, path: urls.home, section: .home)
+        let industries = site.industries.map { industry -> [String: Any] in
+            ["name": industry.name, "href": urls.industry(industry.id), "summary": present(industry.summary),
+             "providerCount": listedProviders(in: industry.id).count, "rows": quotaRows(industry)]
+        }
+        let showroom = site.cases.filter(\.showroom)
+            .sorted { ($0.date ?? Day(ordinal: 0), $0.id) > ($1.date ?? Day(ordinal: 0), $1.id) }
+            .prefix(6).map(caseCard)
+        let notices = site.notices.prefix(5).map(noticeItem)
+        let openNotices = site.notices.filter {
+            NoticeTimeline(notice: $0, calendar: site.calendar, today: now).hasOpenItem
+        }.map(noticeItem)
+        let view: [String: Any] = [
+            "intro": present(site.config.description),
+            "industries": industries,
+            "featured": Array(showroom),
+            "notices": Array(notices),
+            "openNotices": openNotices,
+            "hasOpenNotices": !openNotices.isEmpty,
+            "showroomHref": urls.showroom,
+            "noticesHref": urls.notices,
+            "counts": [
+                "providers": site.providers.filter { $0.status.isActive }.count,
+                "cases": site.cases.count,
+                "showroom": site.cases.filter(\.showroom).count,
+                "industries": site.industries.count,
+            ],
+        ]
+        return render("home", frame: frame, view)
+    }
+
+    func industriesPage() -> String {
+        let frame = page(title: t("industries.title"), path: urls.industries, section: .industries,
+                         breadcrumbs: [(t("industries.title"), urls.industries)])
+        let industries = site.industries.map { industry -> [String: Any] in
+            ["name": industry.name, "href": urls.industry(industry.id), "summary": present(industry.summary),
+             "providerCount": listedProviders(in: industry.id).count,
+             "caseCount": site.cases.filter { $0.industry == industry.id }.count, "rows": quotaRows(industry)]
+        }
+        return render("industries", frame: frame, ["industries": industries])
+    }
+
+    func industryPage(_ industry: Industry) -> String {
+        let path = urls.industry(industry.id)
+        let frame = page(title: industry.name, path: path, section: .industries,
+                         description: "\(industry.name)\(t("industry.description_suffix"))",
+                         breadcrumbs: [(t("industries.title"), urls.industries), (industry.name, path)])
+        let providers = Pinyin.sorted(listedProviders(in: industry.id), name: \.name, id: \.id)
+        let groups = ProviderType.allCases.compactMap { type -> [String: Any]? in
+            let members = providers.filter { $0.has(type) }
+            return [
+                "key": type.rawValue,
+                "label": typeLabel(type),
+                "explain": t("type_explain.\(type.rawValue)"),
+                "providers": members.map(providerCard),
+                "count": members.count,
+                "empty": members.isEmpty,
+            ]
+        }
+        let cases = site.cases.filter { $0.industry == industry.id && $0.showroom }.map(caseCard)
+        return render("industry", frame: frame, [
+            "industry": ["name": industry.name, "summary": present(industry.summary)],
+            "groups": groups,
+            "rows": quotaRows(industry),
+            "showroomCases": cases,
+            "hasShowroomCases": !cases.isEmpty,
+            "showroomHref": urls.showroom,
+        ])
+    }
+
+    func providerPage(_ provider: Provider, bodyHTML: String) -> String {
+        let path = urls.provider(provider.id)
+        var crumbs: [(String, String)] = [(t("industries.title"), urls.industries)]
+        if let first = provider.industries.first { crumbs.append((industryName(first), urls.industry(first))) }
+        crumbs.append((provider.name, path))
+        let frame = page(title: provider.name, path: path, section: .industries,
+                         description: provider.summary ?? "\(provider.name)：\(provider.types.map(typeLabel).joined(separator: "、"))",
+                         breadcrumbs: crumbs)
+        var view: [String: Any] = providerCard(provider)
+        view["creditCode"] = provider.creditCode
+        view["bodyHTML"] = bodyHTML
+        view["hasBody"] = !bodyHTML.isEmpty
+        view["statusNotice"] = provider.status == .recommended ? "" : t("status_notice.\(provider.status.rawValue)")
+        view["website"] = present(provider.website.flatMap { HTMLText.isWebAddress($0) ? $0 : nil })
+        view["contact"] = false
+        view["chainLeader"] = false
+        if let contact = provider.contact {
+            var c: [String: Any] = ["person": false, "phone": false, "email": false]
+            if let person = contact.person, !person.isEmpty { c["person"] = person }
+            if let phone = contact.phone, !phone.isEmpty { c["phone"] = phone; c["tel"] = phone.filter { $0.isNumber || $0 == "+" } }
+            if let email = contact.email, !email.isEmpty, email.contains("@"), !email.contains(":") { c["email"] = email }
+            if !c.isEmpty { view["contact"] = c }
+        }
+        view["products"] = provider.products.map { ["name": $0.name, "areas": $0.areas, "summary": present($0.summary)] as [String: Any] }
+        view["hasProducts"] = !provider.products.isEmpty
+        if let chain = provider.chainLeader, provider.has(.chainLeader) {
+            var c: [String: Any] = ["platforms": chain.platforms, "hasPlatforms": !chain.platforms.isEmpty,
+                                    "mode": false, "revenue": false, "pilots": false]
+            if let mode = chain.mode { c["mode"] = t("mode.\(mode.rawValue)") }
+            if let revenue = chain.revenueLastYear { c["revenue"] = Format.decimal(Decimal(revenue) / 100_000_000, fractionDigits: 2) }
+            if let pilots = chain.pilotEnterprises { c["pilots"] = pilots }
+            view["chainLeader"] = c
+        }
+        let cases = (site.casesByProvider[provider.id] ?? []).map(caseCard)
+        view["cases"] = cases
+        view["hasCases"] = !cases.isEmpty
+        view["history"] = provider.history.map {
+            ["date": $0.date?.chinese ?? "", "dateISO": $0.date?.iso ?? "", "status": $0.status.map(statusLabel) ?? "", "note": $0.note ?? ""]
+        }
+        view["hasHistory"] = !provider.history.isEmpty
+        return render("provider", frame: frame, ["provider": view])
+    }
+}

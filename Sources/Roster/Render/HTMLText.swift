@@ -1,0 +1,49 @@
+/// Escaping and link checks for text that goes into pages, feeds and data files.
+public enum HTMLText {
+    /// Escapes text for HTML content and quoted attribute values.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Schemes a link may use; anything else (`javascript:`, `data:`, `vbscript:`) is never linked.
+    public static let allowedSchemes = ["http", "https", "mailto", "tel"]
+
+    /// The link's scheme, lower-cased, or nil for a relative link.
+    public static func scheme(of url: String) -> String? {
+        // Browsers ignore control characters and whitespace inside a scheme: strip them before judging.
+        let cleaned = url.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }
+        var scheme = ""
+        for scalar in cleaned {
+            if scalar == ":" { return scheme.lowercased() }
+            if scalar == "/" || scalar == "?" || scalar == "#" { return nil }
+            scheme.unicodeScalars.append(scalar)
+        }
+        return nil
+    }
+
+    /// Whether a URL from content may become an `href`.
+    public static func isSafeLink(_ url: String) -> Bool {
+        guard let scheme = scheme(of: url) else { return true }
+        return allowedSchemes.contains(scheme)
+    }
+
+    /// Whether a URL is an absolute http(s) address with a host.
+    public static func isWebAddress(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return false }
+        let rest = lower.drop(while: { $0 != "/" }).dropFirst(2)
+        return !rest.isEmpty && !url.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+/// What every page view needs: the site, the theme's text, the addresses and the build's date.
+struct RenderContext: @unchecked Sendable {
+    let site: Site
+    let theme: Theme
+    let urls: SiteURLs
+    /// The date the build shows states as of (`--now`, default today in Asia/Shanghai).
+    let now: Day
+    let markdown: Markdown
+    let css: String
+    let js: String
+
+    init(site: Site, theme: Theme, now: Day) {
+        self.site = site
+        self.theme = theme
+        self.urls = SiteURLs(config: site.config)
+        self.now = now
+        self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML)
+        css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
+        js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
+    }
+
+    func t(_ key: String) -> String { theme.text(key) }
+
+    /// A value for a Mustache section: the text, or `false` when empty, because Mustache treats "" as true.
+    func present(_ text: String?) -> Any {
+        guard let text, !text.isEmpty else { return false }
+        return text
+    }
+
+    /// Whether the site carries fictional sample data, which every page then says.
+    var hasSampleData: Bool {
+        site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
+    }
+
+    enum Section: String { case home, industries, showroom, notices, data, none }
+
+    /// The frame shared by all pages: head, header, navigation, breadcrumbs and footer.
+    func page(title: String, path: String, section: Section, description: String? = nil,
+              breadcrumbs: [(String, String)] = [], extraMeta: [[String: Any]] = []) -> [String: Any] {
+        let isHome = section == .home
+        let nav: [[String: Any]] = [
+            ["label": t("nav.home"), "href": urls.home, "current": section == .home],
+            ["label": t("nav.industries"), "href": urls.industries, "current": section == .industries],
+            ["label": t("nav.showroom"), "href": urls.showroom, "current": section == .showroom],
+            ["label": t("nav.notices"), "href": urls.notices, "current": section == .notices],
+            ["label": t("nav.data"), "href": urls.data, "current": section == .data],
+        ]
+        var crumbs: [[String: Any]] = []
+        if !breadcrumbs.isEmpty {
+            crumbs.append(["label": t("nav.home"), "href": urls.home])
+            for (label, href) in breadcrumbs { crumbs.append(["label": label, "href": href]) }
+            crumbs[crumbs.count - 1]["last"] = true
+        }
+        return [
+            "lang": site.config.language,
+            "siteTitle": site.config.title,
+            "publisher": site.config.publisher,
+            "pageTitle": isHome ? site.config.title : "\(title) - \(site.config.title)",
+            "title": title,
+            "description": description ?? site.config.description ?? site.config.title,
+            "canonical": urls.absolute(path),
+            "home": urls.home,
+            "css": css,
+            "js": js,
+            "feed": urls.feed,
+            "nav": nav,
+            "breadcrumbs": crumbs,
+            "hasBreadcrumbs": !crumbs.isEmpty,
+            "sampleSite": hasSampleData,
+            "builtOn": now.chinese,
+            "builtOnISO": now.iso,
+            "year": String(now.year),
+            "meta": extraMeta,
+            "dataHref": urls.data,
+        ]
+    }
+
+    /// Renders `template` into `view` merged over the page frame.
+    func render(_ template: String, frame: [String: Any], _ view: [String: Any]) -> String {
+        theme.render(template, frame.merging(view) { _, new in new })
+    }
+
+    // MARK: - Shared pieces
+
+    func typeLabel(_ type: ProviderType) -> String { t("type.\(type.rawValue)") }
+    func statusLabel(_ status: ProviderStatus) -> String { t("status.\(status.rawValue)") }
+    func industryName(_ id: String) -> String { site.industryByID[id]?.name ?? id }
+
+    func typeBadges(_ types: [ProviderType]) -> [[String: Any]] {
+        types.map { ["label": typeLabel($0), "key": $0.rawValue] }
+    }
+
+    /// A provider as a card in lists.
+    func providerCard(_ provider: Provider) -> [String: Any] {
+        let cases = site.casesByProvider[provider.id] ?? []
+        return [
+            "id": provider.id,
+            "name": provider.name,
+            "href": urls.provider(provider.id),
+            "types": typeBadges(provider.types),
+            "district": provider.district,
+            "industries": provider.industries.map { ["name": industryName($0), "href": urls.industry($0)] },
+            "areas": provider.serviceAreas,
+            "summary": present(provider.summary),
+            "caseCount": cases.count,
+            "sample": provider.sample,
+            "status": provider.status.rawValue,
+            "statusLabel": statusLabel(provider.status),
+            "flagged": provider.status != .recommended,
+            "initial": Pinyin.initial(of: provider.name),
+        ]
+    }
+
+    /// A case as a card in lists and the showroom.
+    func caseCard(_ item: Case) -> [String: Any] {
+        return [
+            "id": item.id,
+            "title": item.title,
+            "href": urls.case(item.id),
+            "industry": industryName(item.industry),
+            "industryHref": urls.industry(item.industry),
+            "enterprise": item.enterprise,
+            "areas": item.areas,
+            "summary": present(item.summary),
+            "hasAreas": !item.areas.isEmpty,
+            "cover": present(item.cover.map { urls.media($0) }),
+            "headline": item.results.first.map(resultView) ?? false,
+            "date": present(item.date?.chinese),
+            "dateISO": item.date?.iso ?? "",
+            "providerName": site.providerByID[item.provider]?.name ?? item.provider,
+            "providerHref": urls.provider(item.provider),
+            "sample": item.sample,
+            "role": t("role.\(item.role.rawValue)"),
+        ]
+    }
+
+    func resultView(_ result: Case.Result) -> [String: Any] {
+        let change = result.after - result.before
+        var percent = ""
+        if result.before != 0 {
+            let ratio = (change / result.before * 100 as Decimal)
+            percent = Format.decimal(ratio, fractionDigits: 0) + "%"
+        }
+        let sign = change > 0 ? "+" : ""
+        return [
+            "metric": result.metric,
+            "before": Format.decimal(result.before),
+            "after": Format.decimal(result.after),
+            "unit": result.unit,
+            "change": sign + Format.decimal(change) + result.unit,
+            "changePercent": percent.isEmpty ? false : sign + percent,
+            "text": "\(result.metric) \(Format.decimal(result.before))\(result.unit) → \(Format.decimal(result.after))\(result.unit)",
+        ]
+    }
+
+    func noticeItem(_ notice: Notice) -> [String: Any] {
+        [
+            "title": notice.title,
+            "href": urls.notice(notice.id),
+            "published": notice.published.chinese,
+            "publishedISO": notice.published.iso,
+            "kind": t("kind.\(notice.kind.rawValue)"),
+            "docNo": present(notice.docNo),
+            "sample": notice.sample,
+        ]
+    }
+}
+
+/// Number formatting that never goes through locale-dependent Foundation formatters.
+enum Format {
+    /// `12`, `3.5`, `-0.25`: as few digits as needed, at most `fractionDigits` after the point.
+    static func decimal(_ value: Decimal, fractionDigits: Int = 2) -> String {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, fractionDigits, .plain)
+        var text = NSDecimalNumber(decimal: rounded).stringValue
+        if text.contains("."), text.hasSuffix("0") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
+    /// `1,234,567`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// Bytes as a reader would say them: `850 KB`, `1.2 MB`.
+    static func fileSize(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1_048_576 { return "\((bytes + 512) / 1024) KB" }
+        return decimal(Decimal(bytes) / 1_048_576, fractionDigits: 1) + " MB"
+    }
+}

@@ -1,0 +1,80 @@
+/// The content rules that go beyond one file's schema: references between entries and the notice's selection rules.
+public enum Rules {
+    /// Runs every rule over the loaded site and returns the findings.
+    public static func check(_ site: Site) -> [Finding] {
+        var findings = FindingList()
+        ReferenceRules.check(site, into: &findings)
+        return findings.all
+    }
+}
+
+/// Rule 2: every reference resolves — providers' industries, cases' provider and industry, candidates, files.
+enum ReferenceRules {
+    static func check(_ site: Site, into findings: inout FindingList) {
+        let industryIDs = site.industries.map(\.id)
+        for provider in site.providers {
+            for industry in provider.industries where site.industryByID[industry] == nil {
+                findings.error("reference.industry", at: provider.source.location(of: "industries"),
+                               "服务商的行业 “\(industry)” 不存在", hint: hint(industry, industryIDs, "industries.yaml 里的行业 id"))
+            }
+        }
+        let providerIDs = site.providers.map(\.id)
+        for item in site.cases {
+            if let provider = site.providerByID[item.provider] {
+                if site.industryByID[item.industry] != nil, !provider.industries.contains(item.industry) {
+                    findings.error("reference.case-industry", at: item.source.location(of: "industry"),
+                                   "案例的行业 “\(item.industry)” 不是服务商 “\(provider.name)” 的行业",
+                                   hint: "服务商的行业是：\(provider.industries.joined(separator: "、"))；改案例的 industry，或给服务商加上这个行业",
+                                   related: [provider.source.location(of: "industries")])
+                }
+            } else {
+                findings.error("reference.provider", at: item.source.location(of: "provider"),
+                               "案例的服务商 “\(item.provider)” 不存在", hint: hint(item.provider, providerIDs, "Content/providers/ 里的服务商 id"))
+            }
+            if site.industryByID[item.industry] == nil {
+                findings.error("reference.industry", at: item.source.location(of: "industry"),
+                               "案例的行业 “\(item.industry)” 不存在", hint: hint(item.industry, industryIDs, "industries.yaml 里的行业 id"))
+            }
+            if let cover = item.cover {
+                checkMediaPath(cover, field: "cover", at: item.source.location(of: "cover"), site: site, into: &findings)
+            }
+        }
+        for notice in site.notices {
+            if let publicity = notice.publicity {
+                for candidate in publicity.candidates where site.providerByID[candidate] == nil {
+                    findings.error("reference.candidate", at: publicity.location,
+                                   "公示名单里的服务商 “\(candidate)” 不存在", hint: hint(candidate, providerIDs, "服务商 id"))
+                }
+            }
+            for attachment in notice.attachments {
+                if let file = attachment.file {
+                    checkMediaPath(file, field: "file", at: attachment.location, site: site, into: &findings)
+                } else if attachment.url == nil {
+                    findings.warning("reference.attachment-offline", at: attachment.location,
+                                     "附件 “\(attachment.title)” 没有文件也没有链接，网页上会显示为“暂无电子版”",
+                                     hint: "有电子版时加上 file: media/attachments/… 或 url: https://…")
+                }
+            }
+        }
+    }
+
+    private static func hint(_ value: String, _ candidates: [String], _ what: String) -> String {
+        if let near = Spelling.closest(to: value, in: candidates) { return "是不是 “\(near)”？" }
+        return "应是\(what)"
+    }
+
+    /// Content paths must stay under `media/` and name a file that exists.
+    static func checkMediaPath(_ path: String, field: String, at location: SourceLocation, site: Site, into findings: inout FindingList) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.hasPrefix("/") || path.contains("\\") || path.contains("\0") || parts.contains("..") || parts.contains(".")
+            || parts.contains("") || parts.first != "media" {
+            findings.error("path.outside-media", at: location, "“\(field)” 的路径 “\(path)” 不合规",
+                           hint: "路径相对于 Content/，并以 media/ 开头，如 media/covers/x.png；不能用 ../ 或绝对路径")
+            return
+        }
+        if site.mediaSizes[path] == nil {
+            let near = Spelling.closest(to: path, in: site.mediaFiles).map { "是不是 “\($0)”？" } ?? "把文件放到 Content/\(path)"
+            findings.error("reference.file", at: location, "找不到文件 Content/\(path)", hint: near)
+        }
+    }
+}
