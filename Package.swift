@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "RosterTests",
             dependencies: ["Roster"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -66,13 +66,26 @@ public struct Theme: Sendable {
                            hint: "复制 strings/zh-CN.yaml 为 strings/\(language).yaml 并翻译")
         }
         var assets: [String: Asset] = [:]
+        func add(_ name: String, _ bytes: [UInt8]) {
+            let ext = name.pathExtension
+            let hashed = ext.isEmpty ? name : "\(name.deletingPathExtension).\(ContentHash.hex(bytes)).\(ext)"
+            assets[name] = Asset(outputName: hashed, bytes: bytes)
+        }
+        // assets/css/*.css and assets/js/*.js are bundled, in file-name order, into one site.css and one site.js:
+        // one request each, and concerns stay in files of their own.
         let assetDir = path.appendingPath("assets")
+        var bundles: [String: [UInt8]] = [:]
         for file in FileSystem.walk(assetDir) {
             guard let bytes = FileSystem.read(assetDir.appendingPath(file)) else { continue }
-            let ext = file.pathExtension
-            let hashed = ext.isEmpty ? file : "\(file.deletingPathExtension).\(ContentHash.hex(bytes)).\(ext)"
-            assets[file] = Asset(outputName: hashed, bytes: bytes)
+            if file.hasPrefix("css/") && file.hasSuffix(".css") {
+                bundles["site.css", default: []] += Array("/* \(file) */\n".utf8) + bytes + [0x0A]
+            } else if file.hasPrefix("js/") && file.hasSuffix(".js") {
+                bundles["site.js", default: []] += Array("/* \(file) */\n".utf8) + bytes + [0x0A]
+            } else {
+                add(file, bytes)
+            }
         }
+        for (name, bytes) in bundles { add(name, bytes) }
         guard findings.all.isEmpty else { return (nil, findings.all) }
         return (Theme(name: name, path: path, library: library, strings: flat, nestedStrings: nested, assets: assets), [])
     }
