@@ -15,7 +15,7 @@ let repositoryRoot: String = {
 ///
 /// Files are given inline (`"Content/providers/a.md": "..."`); `site.yaml` and `industries.yaml`
 /// get minimal valid defaults unless the test writes its own.
-final class TestSite {
+final class TestSite: Sendable {
     let root: String
 
     static let siteYAML = """
