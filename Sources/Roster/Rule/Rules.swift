@@ -4,6 +4,9 @@ public enum Rules {
     public static func check(_ site: Site) -> [Finding] {
         var findings = FindingList()
         ReferenceRules.check(site, into: &findings)
+        ProviderRules.check(site, into: &findings)
+        QuotaRules.check(site, into: &findings)
+        LinkRules.check(site, into: &findings)
         return findings.all
     }
 }
