@@ -29,7 +29,8 @@ extension Notice {
             }
             let candidates = item.textList("candidates")
             guard let start, let days, days >= 1 else { return nil }
-            return Publicity(start: start, workingDays: days, candidates: candidates, location: item.location)
+            return Publicity(start: start, workingDays: days, candidates: candidates, location: item.location,
+                            candidatesLocation: item.location(of: "candidates"))
         }
         let contacts = object.objects("contacts", keys: ["unit", "person", "phone"]).compactMap { item -> Contact? in
             guard let unit = item.text("unit", required: true) else { return nil }
