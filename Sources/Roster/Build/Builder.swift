@@ -95,6 +95,7 @@ public enum Builder {
             for (path, make) in lists { write(page: path, make(), folder, pages, kind: "list") }
             folder.write("404.html", context.notFoundPage(), kind: "404")
         }
+        clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder) }
         clock.step("Write feed, sitemap and open data", into: &report) {
             folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
             folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")

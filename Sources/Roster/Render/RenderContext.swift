@@ -34,7 +34,7 @@ struct RenderContext: @unchecked Sendable {
         site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
     }
 
-    enum Section: String { case home, industries, showroom, notices, data, none }
+    enum Section: String { case home, industries, showroom, notices, data, search, none }
 
     /// The frame shared by all pages: head, header, navigation, breadcrumbs and footer.
     func page(title: String, path: String, section: Section, description: String? = nil,
@@ -74,6 +74,7 @@ struct RenderContext: @unchecked Sendable {
             "year": String(now.year),
             "meta": extraMeta,
             "dataHref": urls.data,
+            "search": searchFrame(section),
         ]
     }
 
