@@ -63,21 +63,30 @@ struct SearchRankingTests {
         document("erp-integration", title: "系统打通", body: "MES与ERP系统集成，数据自动流转。"),
         document("appliance", title: "家用电器配件", body: "冰箱压缩机配件。"),
         document("erpx", title: "ERPX平台", body: "云平台。"),
+        document("quality-only", title: "质量第一", body: "全员质量管理。"),
     ])
 
     func ids(_ query: String) -> [String] {
         SearchEngine(index: Self.index).search(query).map { Self.index.documents[$0.doc].id }
     }
 
-    @Test("title matches first, then heavier fields, then the phrase over the words apart")
-    func order() {
-        #expect(ids("质量追溯") == ["title", "keywords", "phrase-body", "apart", "scattered"])
+    func full(_ query: String) -> [String] {
+        SearchEngine(index: Self.index).search(query).filter { !$0.partial }.map { Self.index.documents[$0.doc].id }
     }
 
-    @Test("pages with only the characters come last and are marked partial")
+    @Test("title matches first, then heavier fields, then the phrase over the words apart")
+    func order() {
+        #expect(full("质量追溯") == ["title", "keywords", "phrase-body", "apart"])
+    }
+
+    @Test("pages with only some of the words, or only the characters, come last and are marked partial")
     func partial() {
         let results = SearchEngine(index: Self.index).search("质量追溯")
-        #expect(results.map(\.partial) == [false, false, false, false, true])
+        #expect(ids("质量追溯") == ["title", "keywords", "phrase-body", "apart", "quality-only", "scattered"])
+        #expect(results.map(\.partial) == [false, false, false, false, true, true])
+        // A page with one of two terms is partial too, after the pages with both.
+        #expect(Array(ids("ERP 集成").prefix(2)) == ["title", "erp-integration"])
+        #expect(ids("ERP 集成").dropFirst(2).contains("erp-only"))
     }
 
     @Test("with or without spaces, full-width or not, upper or lower case: the same results")
@@ -88,14 +97,15 @@ struct SearchRankingTests {
         #expect(!ids("ERP").isEmpty)
     }
 
-    @Test("every term must match: ERP 集成 needs both")
+    @Test("a full result has every term: ERP 集成 needs both")
     func allTerms() {
-        #expect(ids("ERP 集成") == ["title", "erp-integration"])
+        #expect(full("ERP 集成") == ["title", "erp-integration"])
     }
 
     @Test("a word also finds longer words it starts, ranked below the exact word")
     func prefix() {
         #expect(ids("erp") == ["title", "erp-only", "erpx", "erp-integration"])
+        #expect(full("erp") == ids("erp"))
         #expect(ids("er").contains("erpx"))
         let scores = SearchEngine(index: Self.index).search("erp")
         #expect(scores[1].score > scores[2].score)
@@ -103,7 +113,7 @@ struct SearchRankingTests {
 
     @Test("synonyms: 家电 finds 家用电器")
     func synonyms() {
-        #expect(ids("家电") == ["appliance"])
+        #expect(full("家电") == ["appliance"])
         #expect(SearchQuery("家电").terms == [[.han(Array("家电".unicodeScalars)), .han(Array("家用电器".unicodeScalars))]])
     }
 

@@ -38,8 +38,14 @@ public struct SearchDocument: Sendable {
     public var industries: UInt32
     /// Bit i set for `ProviderType.allCases[i]`: a provider's own types, a case's provider's types.
     public var types: UInt32
-    /// Sort key that keeps documents with equal facet values together, so the facet table compresses.
+    /// Sort key that keeps documents with equal facet values together, so the manifest's run-length facet table stays
+    /// a few runs long even for 20,000 cases.
     var order: [String]
+
+    static func key(_ mask: UInt32) -> String {
+        let text = String(mask, radix: 16)
+        return String(repeating: "0", count: 8 - text.count) + text
+    }
 
     /// The text a snippet is cut from: the summaries and the body (the short facts are in `meta`).
     public var snippetText: String {
@@ -89,7 +95,7 @@ extension RenderContext {
                          .summary: [provider.summary].compactMap { $0 } + provider.products.compactMap(\.summary),
                          .body: text(bodies.providers[provider.id]), .related: related],
                 industries: industryMask(provider.industries), types: typeMask(provider.types),
-                order: [provider.id]))
+                order: [SearchDocument.key(industryMask(provider.industries)), SearchDocument.key(typeMask(provider.types)), provider.id]))
         }
         for item in site.cases {
             let provider = site.providerByID[item.provider]
@@ -97,14 +103,16 @@ extension RenderContext {
             var keywords = [item.enterprise, industryName(item.industry), t("role.\(item.role.rawValue)"), providerName] + item.areas
             keywords += item.location.map { [t("location.\($0.rawValue)")] } ?? []
             keywords += item.results.map(\.metric)
-            let related = item.results.map { resultView($0)["text"] as? String ?? "" } + [item.date?.chinese].compactMap { $0 }
+            var related = item.results.map { resultView($0)["text"] as? String ?? "" } + [item.date?.chinese].compactMap { $0 }
+            // The case page warns when its provider is not (or no longer) recommended.
+            if let provider, provider.status != .recommended { related.append(statusLabel(provider.status)) }
             docs.append(SearchDocument(
                 kind: .case, id: item.id, url: urls.case(item.id), title: item.title,
                 meta: [industryName(item.industry), providerName].joined(separator: " · "),
                 fields: [.title: [item.title], .keywords: keywords, .summary: [item.summary].compactMap { $0 },
                          .body: text(bodies.cases[item.id]), .related: related],
                 industries: industryMask([item.industry]), types: typeMask(provider?.types ?? []),
-                order: [site.industries.firstIndex { $0.id == item.industry }.map { String(format: "%04d", $0) } ?? "",
+                order: [SearchDocument.key(industryMask([item.industry])), SearchDocument.key(typeMask(provider?.types ?? [])),
                         item.provider, item.id]))
         }
         for notice in site.notices {

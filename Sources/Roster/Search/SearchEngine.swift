@@ -50,15 +50,21 @@ public struct SearchQuery: Sendable, Equatable {
 
 /// Answers queries from an index the way `40-search.js` does in the browser; tests hold the two to the same rankings.
 ///
-/// A document matches when every query term matches; how well decides the order:
-/// 1. a Han term matches as a phrase when the page has all its bigrams (注塑 in 注塑车间), as words when it can be
-///    cut into pieces of two or more characters that each occur (质量追溯 → 质量 … 追溯), and only partly
-///    when the page merely has all its characters; a word (MES, 5g) matches itself or, less well, longer words it starts;
-/// 2. partial matches come after all others;
-/// 3. then pages with more terms in their title or name;
-/// 4. then the score: per term, the field weights of its bigrams, weighted by their rarity, so a phrase
-///    (whose joining bigrams are rare) scores above the same words apart;
-/// 5. then document order.
+/// How a term matches a page:
+/// - a Han term matches as a phrase when the page has all its bigrams (注塑 in 注塑车间), as words when it can be
+///   cut into pieces of two or more characters that each occur (质量追溯 → 质量 … 追溯), and only partly when the
+///   page has some of its bigrams, or all its characters but none together; a single character matches itself;
+/// - a word (MES, 5g) matches itself or, with half the weight, longer words it begins.
+///
+/// A page where every term matches as a phrase or as words is a full result; a page where some term matches only
+/// partly, or not at all, is a partial result, so that nothing a word-segmenting engine would return is lost
+/// (Pagefind returns every page with the first word of 数字化能力评估). The order:
+/// 1. full results before partial ones;
+/// 2. more terms matched first (this only separates partial results);
+/// 3. more terms in the title or name first;
+/// 4. a higher score: per term, the field weights of its bigrams, weighted by their rarity, so a phrase (whose
+///    joining bigrams are rare) scores above the same words apart;
+/// 5. document order.
 public struct SearchEngine: Sendable {
     public let index: SearchIndex
 
@@ -66,14 +72,16 @@ public struct SearchEngine: Sendable {
 
     public struct Result: Equatable, Sendable {
         public var doc: Int
-        /// Only all the characters matched, not the words.
+        /// Some term matched only partly, or not at all.
         public var partial: Bool
+        /// How many of the query's terms matched at all.
+        public var terms: Int
         public var titleTerms: Int
         public var score: Double
     }
 
     struct TermMatch {
-        /// 0 phrase, 1 words, 2 characters.
+        /// 0 phrase, 1 words, 2 partly.
         var tier: Int
         var score: Double
         var title: Bool
@@ -83,32 +91,31 @@ public struct SearchEngine: Sendable {
         let query = SearchQuery(text)
         guard !query.terms.isEmpty else { return [] }
         var combined: [Int: Result] = [:]
-        for (i, alternatives) in query.terms.enumerated() {
+        for alternatives in query.terms {
             var best: [Int: TermMatch] = [:]
-            for term in alternatives {
-                for (doc, match) in matches(term) {
+            for (k, term) in alternatives.enumerated() {
+                // A synonym counts only where it is found whole: part of 企业资源计划 says nothing about ERP.
+                for (doc, match) in matches(term) where k == 0 || match.tier < 2 {
                     if let current = best[doc], (current.tier, -current.score) <= (match.tier, -match.score) { continue }
                     best[doc] = match
                 }
             }
-            var next: [Int: Result] = [:]
             for (doc, match) in best {
-                if i == 0 {
-                    next[doc] = Result(doc: doc, partial: match.tier == 2, titleTerms: match.title ? 1 : 0, score: match.score)
-                } else if var result = combined[doc] {
-                    result.partial = result.partial || match.tier == 2
-                    result.titleTerms += match.title ? 1 : 0
-                    result.score += match.score
-                    next[doc] = result
-                }
+                var result = combined[doc] ?? Result(doc: doc, partial: false, terms: 0, titleTerms: 0, score: 0)
+                result.partial = result.partial || match.tier == 2
+                result.terms += 1
+                result.titleTerms += match.title ? 1 : 0
+                result.score += match.score
+                combined[doc] = result
             }
-            combined = next
         }
+        for (doc, result) in combined where result.terms < query.terms.count { combined[doc]?.partial = true }
         return combined.values.sorted(by: SearchEngine.ranks)
     }
 
     static func ranks(_ a: Result, _ b: Result) -> Bool {
         if a.partial != b.partial { return !a.partial }
+        if a.terms != b.terms { return a.terms > b.terms }
         if a.titleTerms != b.titleTerms { return a.titleTerms > b.titleTerms }
         if a.score != b.score { return a.score > b.score }
         return a.doc < b.doc
@@ -155,56 +162,54 @@ public struct SearchEngine: Sendable {
     }
 
     func hanMatches(_ run: [Unicode.Scalar]) -> [Int: TermMatch] {
-        let characters = run.filter { !SearchText.stopCharacters.contains($0) }
+        var out: [Int: TermMatch] = [:]
         if run.count == 1 {
-            var out: [Int: TermMatch] = [:]
             for posting in index.postings(for: String(run[0])) {
                 out[posting.doc] = TermMatch(tier: 0, score: SearchEngine.weight(posting.fields),
                                              title: posting.fields & SearchField.title.bit != 0)
             }
             return out
         }
+        // Every character is looked up too: a page with all of them but none together (排样 … 产品 for 排产) is what
+        // a segmenter that splits the term into single characters returns, so it is kept as a partial match.
+        let characters = run.filter { !SearchText.stopCharacters.contains($0) }
         let bigrams = (0..<run.count - 1).map { index.postings(for: String(run[$0]) + String(run[$0 + 1])) }
         let unigrams = characters.map { index.postings(for: String($0)) }
         let bigramIDF = bigrams.map(idf)
         let unigramIDF = unigrams.map(idf)
         let bigramFields = bigrams.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.doc, $0.fields) }) }
         let unigramFields = unigrams.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.doc, $0.fields) }) }
-        // Every match has all the characters, so the rarest character's documents are the candidates.
-        let candidates: [Int]
-        if let rarest = unigrams.min(by: { $0.count < $1.count }) {
-            candidates = rarest.map(\.doc)
-        } else {
-            candidates = bigrams.first?.map(\.doc) ?? []
-        }
-        var out: [Int: TermMatch] = [:]
+        var candidates = Set(bigrams.flatMap { $0.map(\.doc) })
+        if let rarest = unigrams.min(by: { $0.count < $1.count }) { candidates.formUnion(rarest.map(\.doc)) }
         for doc in candidates {
             let present = bigramFields.map { $0[doc] }
-            var tier: Int
-            if present.allSatisfy({ $0 != nil }) {
+            let some = present.contains { $0 != nil }
+            let tier: Int
+            if !present.contains(where: { $0 == nil }) {
                 tier = 0
             } else if SearchEngine.covers(run, present.map { $0 != nil }) {
                 tier = 1
-            } else if !characters.isEmpty, unigramFields.allSatisfy({ $0[doc] != nil }) {
+            } else if some || (!characters.isEmpty && unigramFields.allSatisfy { $0[doc] != nil }) {
                 tier = 2
             } else {
                 continue
             }
             var score = 0.0
             var total = 0.0
-            if tier < 2 {
+            if some {
                 for (i, fields) in present.enumerated() {
                     total += bigramIDF[i]
                     if let fields { score += bigramIDF[i] * SearchEngine.weight(fields) }
                 }
             } else {
+                // The characters alone: worth a tenth of the same fields holding the words.
                 for (i, fields) in unigramFields.enumerated() {
-                    total += unigramIDF[i]
+                    total += unigramIDF[i] * 10
                     if let f = fields[doc] { score += unigramIDF[i] * SearchEngine.weight(f) }
                 }
             }
             let title = tier == 0 && present.allSatisfy { ($0 ?? 0) & SearchField.title.bit != 0 }
-            out[doc] = TermMatch(tier: tier, score: total > 0 ? score / total : 0, title: title)
+            out[doc] = TermMatch(tier: tier, score: score / total, title: title)
         }
         return out
     }

@@ -26,14 +26,17 @@ public struct SearchIndex: Sendable {
     public init(documents: [SearchDocument]) {
         self.documents = documents
         documentCount = documents.count
-        var postings: [String: [Posting]] = [:]
-        for (doc, document) in documents.enumerated() {
+        let termsOfDocuments = documents.concurrentMap { document -> [String: UInt8] in
             var fieldsOfTerm: [String: UInt8] = [:]
             for field in SearchField.allCases {
                 for text in document.fields[field] ?? [] {
                     for term in SearchText.terms(text) { fieldsOfTerm[term, default: 0] |= field.bit }
                 }
             }
+            return fieldsOfTerm
+        }
+        var postings: [String: [Posting]] = [:]
+        for (doc, fieldsOfTerm) in termsOfDocuments.enumerated() {
             for (term, fields) in fieldsOfTerm { postings[term, default: []].append(Posting(doc: doc, fields: fields)) }
         }
         self.postings = postings
@@ -139,7 +142,7 @@ public struct SearchIndex: Sendable {
         }
         finish()
 
-        let documentFiles = documents.map { doc -> [UInt8] in
+        let documentFiles = documents.concurrentMap { doc -> [UInt8] in
             let value = JSONValue.object([
                 ("u", .string(doc.url)), ("t", .string(doc.title)), ("m", .string(doc.meta)), ("s", .string(doc.snippetText)),
             ])

@@ -20,8 +20,11 @@ extension Builder {
 extension RenderContext {
     /// What every page's header needs for its search box; the search page has its own, larger box instead.
     func searchFrame(_ section: Section) -> [String: Any] {
-        ["href": urls.search, "index": urls.searchIndex, "inHeader": section != .search]
+        ["href": urls.search, "index": urls.searchIndex, "script": searchScript, "inHeader": section != .search]
     }
+
+    /// The search engine and results page script: loaded by `/search/` only, so other pages carry none of it.
+    var searchScript: String { theme.assets["search.js"].map { urls.asset($0.outputName) } ?? "" }
 
     /// `/search/`: the form, and the place the script fills with results; without the script, a way on.
     func searchPage() -> String {
