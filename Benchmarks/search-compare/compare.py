@@ -151,7 +151,7 @@ def run_roster(driver, server, query):
     WebDriverWait(driver, 30).until(lambda d: re.search("找到", status(d)))
     time.sleep(0.1)
     log = server.take()
-    used = [(u, b, g) for u, b, g in log if u.startswith("/dx/search/") and u != "/dx/search/" or re.match(r"/dx/assets/site\..*\.js$", u)]
+    used = [(u, b, g) for u, b, g in log if u.startswith("/dx/search/") and u != "/dx/search/" or re.match(r"/dx/assets/(site|search)\.[0-9a-f]+\.js$", u)]
     while driver.find_elements(By.CSS_SELECTOR, "[data-search-more]"):
         before = len(driver.find_elements(By.CSS_SELECTOR, ".search-result"))
         driver.find_element(By.CSS_SELECTOR, "[data-search-more]").click()

@@ -146,6 +146,23 @@ struct SearchIndexFileTests {
         for term in decoded.sortedTerms { #expect(decoded.postings(for: term) == SearchRankingTests.index.postings(for: term)) }
     }
 
+    @Test("a term in most documents is written as a bitset plus exceptions, and reads back the same")
+    func denseTerms() throws {
+        let documents = (0..<200).map { n in
+            SearchRankingTests.document("d\(n)", title: n % 50 == 0 ? "设备联网" : "改造\(n)",
+                                        body: n % 3 == 0 ? "其他内容" : "设备联网与数据采集")
+        }
+        let index = SearchIndex(documents: documents)
+        let files = index.files(industries: [])
+        let decoded = try #require(SearchIndex(manifest: files.manifest, shards: { files.shards[$0] }))
+        #expect(decoded.postings(for: "联网") == index.postings(for: "联网"))
+        #expect(index.postings(for: "联网").count == 135)
+        for term in decoded.sortedTerms { #expect(decoded.postings(for: term) == index.postings(for: term)) }
+        // Sparse, every posting takes at least a byte; a bitset of 200 documents takes 25.
+        let postings = index.sortedTerms.reduce(0) { $0 + index.postings(for: $1).count }
+        #expect(files.shards.reduce(0) { $0 + $1.count } < postings)
+    }
+
     @Test("terms sort in JavaScript's order (UTF-16 code units), so the browser finds their shard")
     func order() {
         #expect(SearchIndex.precedes("5g", "erp"))
