@@ -99,8 +99,8 @@
       if (one) one.docs.forEach((doc, i) => out.set(doc, { tier: 0, score: weight(m, one.fields[i]), title: (one.fields[i] & 1) !== 0 }));
       return out;
     }
-    // Every character too: a page with all of them but none together is a partial match.
-    const chars = run.filter((c) => !m.stop.has(c)), unigrams = chars.map((c) => ix.get(str([c])));
+    // A two-character term's characters apart are a partial match too (排样 … 产品 for 排产): SearchEngine.swift.
+    const chars = run.length === 2 ? run.filter((c) => !m.stop.has(c)) : [], unigrams = chars.map((c) => ix.get(str([c])));
     const bigrams = run.slice(1).map((c, i) => ix.get(str([run[i], c])));
     const bIDF = bigrams.map((l) => idf(m, l)), uIDF = unigrams.map((l) => idf(m, l));
     const bFields = bigrams.map(fieldsOf), uFields = unigrams.map(fieldsOf), candidates = new Set();
@@ -269,7 +269,7 @@
       for (const t of terms.flat()) {
         if (t.word !== undefined) { jobs.push(follow(t.word, Math.max(this.shardOf(t.word), 0))); continue; }
         t.han.forEach((c, i) => {
-          if (!m.stop.has(c)) wanted.add(str([c]));
+          if (t.han.length <= 2 && !m.stop.has(c)) wanted.add(str([c]));
           if (i + 1 < t.han.length) wanted.add(str([c, t.han[i + 1]]));
         });
       }
