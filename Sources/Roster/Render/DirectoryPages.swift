@@ -34,9 +34,7 @@ extension RenderContext {
             .sorted { ($0.date ?? Day(ordinal: 0), $0.id) > ($1.date ?? Day(ordinal: 0), $1.id) }
             .prefix(6).map(caseCard)
         let notices = site.notices.prefix(5).map(noticeItem)
-        let openNotices = site.notices.filter {
-            NoticeTimeline(notice: $0, calendar: site.calendar, today: now).hasOpenItem
-        }.map(noticeItem)
+        let openNotices = openNoticesView()
         let view: [String: Any] = [
             "intro": present(site.config.description),
             "industries": industries,
