@@ -100,7 +100,8 @@ extension RosterCommand {
                 Terminal.err("构建失败：\(report.findings.errorCount) 个错误，\(report.findings.warningCount) 个警告。原有的 Site/ 未改动。")
                 throw ExitCode(1)
             }
-            let kinds = ["provider": "服务商页", "case": "案例页", "notice": "通知页", "industry": "行业页", "list": "列表页"]
+            let kinds = ["provider": "服务商页", "case": "案例页", "notice": "通知页", "industry": "行业页", "list": "列表页",
+                         "ics": "日历文件"]
             let pages = kinds.keys.sorted().map { "\(kinds[$0]!) \(report.written[$0] ?? 0)" }.joined(separator: "，")
             let total = report.written.values.reduce(0, +)
             print("已构建 \(outputPath ?? root + "/Site")：\(pages)；共 \(total) 个文件，用时 \(String(format: "%.2f", report.totalSeconds)) 秒"

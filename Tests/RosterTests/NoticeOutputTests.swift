@@ -178,6 +178,17 @@ struct NoticePageTests {
         #expect(report.written["ics"] == 3)
         #expect(site.read("Site/sitemap.xml")?.contains(".ics") == false)
     }
+
+    @Test("roster build counts the calendar files in its summary", .enabled(if: RosterBinary.path != nil))
+    func cliSummary() throws {
+        let copy = try TestSite(copying: [])
+        for folder in ["Content", "Themes"] {
+            try FileManager.default.copyItem(atPath: site.root + "/" + folder, toPath: copy.root + "/" + folder)
+        }
+        let result = try RosterBinary.run(["build", "--root", copy.root, "--now", "2024-02-07"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("通知页 2") && result.stdout.contains("日历文件 3"), "\(result.stdout)")
+    }
 }
 
 @Suite("The Atom feed")
