@@ -1,0 +1,305 @@
+import Foundation
+
+/// The loading step that `build`, `check` and `serve` share: reads `Content/` into a ``Site`` and every finding.
+public enum SiteLoader {
+    /// What loading produced: the site (nil when too broken to build at all) and all findings so far.
+    public struct Result: Sendable {
+        public var site: Site?
+        public var findings: [Finding]
+    }
+
+    /// Reads and decodes all content under `root/Content`, in parallel across files.
+    public static func load(root: String) -> Result {
+        let content = root.appendingPath("Content")
+        var findings = FindingList()
+        guard FileSystem.isDirectory(content) else {
+            findings.error("io.content-missing", at: SourceLocation(file: "Content"),
+                           "找不到 Content/ 文件夹（在 \(root) 下）", hint: "在站点根目录运行，或用 --root 指定站点根目录")
+            return Result(site: nil, findings: findings.all)
+        }
+
+        let config = loadConfig(content: content, findings: &findings)
+        let industries = loadIndustries(content: content, findings: &findings)
+
+        let providerFiles = listEntries(content, "providers", extensions: ["md", "json"], findings: &findings)
+        let caseFiles = listEntries(content, "cases", extensions: ["md", "json"], findings: &findings)
+        let noticeFiles = listEntries(content, "notices", extensions: ["md", "json"], findings: &findings)
+
+        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, decode: Provider.decode)
+        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, decode: Case.decode)
+        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, decode: Notice.decode)
+        for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
+
+        reportDuplicateIDs(providers.entries.map { ($0.id, $0.source.location) }, kind: "服务商", findings: &findings)
+        reportDuplicateIDs(cases.entries.map { ($0.id, $0.source.location) }, kind: "案例", findings: &findings)
+        reportDuplicateIDs(notices.entries.map { ($0.id, $0.source.location) }, kind: "通知", findings: &findings)
+        reportDuplicateIDs(industries.map { ($0.id, $0.source.location) }, kind: "行业", findings: &findings)
+
+        let calendar = loadCalendar(content: content, findings: &findings)
+        let media = listMedia(content: content, findings: &findings)
+
+        guard let config else { return Result(site: nil, findings: findings.all) }
+        let site = Site(root: root, config: config, industries: industries, providers: providers.entries, cases: cases.entries,
+                        notices: notices.entries, calendar: calendar, mediaFiles: media.files, mediaSizes: media.sizes)
+        return Result(site: site, findings: findings.all)
+    }
+
+    // MARK: - Files
+
+    /// A content file's path relative to the root, and its bytes.
+    struct SourceFile: Sendable {
+        var relativePath: String
+        var absolutePath: String
+    }
+
+    private static func listEntries(_ content: String, _ folder: String, extensions: Set<String>,
+                                    findings: inout FindingList) -> [SourceFile] {
+        let dir = content.appendingPath(folder)
+        guard FileSystem.isDirectory(dir) else { return [] }
+        var files: [SourceFile] = []
+        var seenLowercased: [String: String] = [:]
+        for name in FileSystem.list(dir) where !name.hasPrefix(".") {
+            let relative = "Content/\(folder)/\(name)"
+            let path = dir.appendingPath(name)
+            let ext = name.pathExtension.lowercased()
+            guard extensions.contains(ext) else {
+                if !FileSystem.isDirectory(path) {
+                    findings.warning("content.ignored-file", at: SourceLocation(file: relative),
+                                     "不认识的文件，已忽略", hint: "内容文件应以 .md 或 .json 结尾")
+                }
+                continue
+            }
+            if FileSystem.isSymlink(path) {
+                findings.error("path.symlink", at: SourceLocation(file: relative), "内容文件不能是符号链接",
+                               hint: "把文件本身放进仓库")
+                continue
+            }
+            if let other = seenLowercased[name.lowercased()] {
+                findings.error("path.case-clash", at: SourceLocation(file: relative),
+                               "文件名只有大小写不同：\(name) 与 \(other)", hint: "在不区分大小写的系统上它们是同一个文件，请改名或合并")
+            }
+            seenLowercased[name.lowercased()] = name
+            files.append(SourceFile(relativePath: relative, absolutePath: path))
+        }
+        return files
+    }
+
+    // MARK: - Entries
+
+    struct Decoded<T: Sendable>: Sendable {
+        var entries: [T] = []
+        var findings: [Finding] = []
+    }
+
+    /// Decodes every file in parallel; each file yields zero or more entries and its findings.
+    private static func decodeAll<T: Sendable>(_ files: [SourceFile], root: String, what: String, keys: [String],
+                                               decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        let results = files.concurrentMap { file in
+            decodeFile(file, what: what, keys: keys, decode: decode)
+        }
+        var out = Decoded<T>()
+        for result in results {
+            out.entries.append(contentsOf: result.entries)
+            out.findings.append(contentsOf: result.findings)
+        }
+        return out
+    }
+
+    private static func decodeFile<T>(_ file: SourceFile, what: String, keys: [String],
+                                      decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        let reader = FieldReader(file: file.relativePath)
+        var result = Decoded<T>()
+        func fail(_ rule: String, _ message: String, line: Int, column: Int = 1, hint: String = "") -> Decoded<T> {
+            result.findings.append(Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: line, column: column),
+                                           message, hint: hint))
+            return result
+        }
+        guard let bytes = FileSystem.read(file.absolutePath) else {
+            return fail("io.read", "无法读取文件", line: 1)
+        }
+        if bytes.count > ContentLimits.maxFileBytes {
+            return fail("content.too-large", "文件太大（\(bytes.count / 1_048_576) MB，上限 \(ContentLimits.maxFileBytes / 1_048_576) MB）",
+                        line: 1, hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
+        }
+        let text: String
+        do {
+            text = try SourceText.decode(bytes)
+        } catch {
+            return fail("content.encoding", error.message, line: error.line, column: error.column, hint: "请用 UTF-8 编码保存文件")
+        }
+        if text.allSatisfy({ $0.isWhitespace }) {
+            return fail("content.empty", "文件是空的", line: 1, hint: "写上内容，或删除这个文件")
+        }
+        let stem = file.relativePath.lastPathComponent.deletingPathExtension
+        if file.relativePath.hasSuffix(".json") {
+            let root: ContentValue
+            do {
+                root = try JSONReader.parse(Array(text.utf8))
+            } catch {
+                return fail("content.json", "JSON 格式错误：\(error.message)", line: error.line, column: error.column)
+            }
+            let items: [ContentValue]
+            var isArray = false
+            if case .list(let list) = root.kind { items = list; isArray = true } else { items = [root] }
+            for item in items {
+                guard let object = reader.object(item, what: what, keys: keys) else { continue }
+                if let entry = decodeEntry(object, stem: isArray ? nil : stem, body: .empty, decode: decode) {
+                    result.entries.append(entry)
+                }
+            }
+        } else {
+            let document: FrontMatterDocument
+            do {
+                document = try FrontMatterDocument.split(text)
+            } catch {
+                return fail("content.front-matter", error.message, line: error.line,
+                            hint: "Markdown 文件以 “---” 行开头，接着是 YAML 字段，再以 “---” 行结束，然后是正文")
+            }
+            let value: ContentValue
+            do {
+                value = try YAMLReader.parse(document.frontMatter, lineOffset: document.frontMatterFirstLine - 1)
+            } catch {
+                return fail("content.yaml", error.message, line: error.line, column: error.column)
+            }
+            if let object = reader.object(value, what: what, keys: keys),
+               let entry = decodeEntry(object, stem: stem, body: MarkdownBody(text: document.body, firstLine: document.bodyFirstLine),
+                                       decode: decode) {
+                result.entries.append(entry)
+            }
+        }
+        result.findings.append(contentsOf: reader.findings)
+        return result
+    }
+
+    /// Resolves the entry's id (front matter, else the file name) and decodes it.
+    private static func decodeEntry<T>(_ object: ContentObject, stem: String?, body: MarkdownBody,
+                                       decode: (ContentObject, String, MarkdownBody) -> T?) -> T? {
+        let id: String
+        if let given = object.text("id") {
+            id = given
+        } else if let stem {
+            id = stem
+        } else {
+            object.reader.error("schema.required", at: object.value, "JSON 数组里的每一项都要写 “id”")
+            return nil
+        }
+        guard Slug.isValid(id) else {
+            let location = object["id"] ?? object.value
+            object.reader.error("schema.id", at: location, "“\(id)” 不能作为 id", hint: Slug.hint + "；也可以在文件里写 `id: …`")
+            return nil
+        }
+        return decode(object, id, body)
+    }
+
+    private static func reportDuplicateIDs(_ ids: [(String, SourceLocation)], kind: String, findings: inout FindingList) {
+        let groups = Dictionary(grouping: ids, by: \.0)
+        for (id, group) in groups where group.count > 1 {
+            let places = group.map(\.1).sorted()
+            for place in places {
+                findings.error("schema.duplicate-id", at: place, "\(kind) id “\(id)” 被定义了 \(places.count) 次",
+                               hint: "每个\(kind)只能在一个文件里定义；删除重复的一份或改用不同的 id",
+                               related: places.filter { $0 != place })
+            }
+        }
+    }
+
+    // MARK: - Site files
+
+    private static func readYAML(_ path: String, relative: String, findings: inout FindingList) -> (ContentValue, FieldReader)? {
+        guard let bytes = FileSystem.read(path) else {
+            findings.error("io.missing", at: SourceLocation(file: relative), "缺少文件 \(relative)")
+            return nil
+        }
+        do {
+            let text = try SourceText.decode(bytes)
+            return (try YAMLReader.parse(text), FieldReader(file: relative))
+        } catch let error as SourceText.DecodingError {
+            findings.error("content.encoding", at: SourceLocation(file: relative, line: error.line, column: error.column), error.message)
+        } catch let error as YAMLReader.SyntaxError {
+            findings.error("content.yaml", at: SourceLocation(file: relative, line: error.line, column: error.column), error.message)
+        } catch {
+            findings.error("content.yaml", at: SourceLocation(file: relative), "无法读取")
+        }
+        return nil
+    }
+
+    private static func loadConfig(content: String, findings: inout FindingList) -> SiteConfig? {
+        guard let (value, reader) = readYAML(content.appendingPath("site.yaml"), relative: "Content/site.yaml", findings: &findings)
+        else { return nil }
+        let config = reader.object(value, what: "site.yaml", keys: SiteConfig.keys).flatMap(SiteConfig.decode)
+        findings.append(contentsOf: reader.findings)
+        return config
+    }
+
+    private static func loadIndustries(content: String, findings: inout FindingList) -> [Industry] {
+        let relative = "Content/industries.yaml"
+        guard let (value, reader) = readYAML(content.appendingPath("industries.yaml"), relative: relative, findings: &findings)
+        else { return [] }
+        guard case .list(let items) = value.kind else {
+            findings.error("schema.type", at: SourceLocation(file: relative, line: value.line), "industries.yaml 应是行业列表（每项以 “- ” 开头）")
+            return []
+        }
+        let industries = items.compactMap { reader.object($0, what: "行业", keys: Industry.keys).flatMap(Industry.decode) }
+        findings.append(contentsOf: reader.findings)
+        return industries
+    }
+
+    private static func loadCalendar(content: String, findings: inout FindingList) -> WorkingDayCalendar {
+        var calendar = WorkingDayCalendar()
+        let dir = content.appendingPath("calendar")
+        for name in FileSystem.list(dir) where name.hasSuffix(".json") {
+            let relative = "Content/calendar/\(name)"
+            let reader = FieldReader(file: relative)
+            guard let bytes = FileSystem.read(dir.appendingPath(name)) else { continue }
+            do {
+                let value = try JSONReader.parse(Array(try SourceText.decode(bytes).utf8))
+                guard let object = reader.object(value, what: "节假日文件", keys: ["$schema", "$id", "year", "papers", "days"]),
+                      let year = object.integer("year") else {
+                    findings.append(contentsOf: reader.findings)
+                    continue
+                }
+                var days: [(Day, isOff: Bool)] = []
+                for item in object.objects("days", keys: ["name", "date", "isOffDay"]) {
+                    if let day = item.day("date", required: true), let off = item.bool("isOffDay") { days.append((day, off)) }
+                }
+                calendar.add(year: year, days: days)
+            } catch let error as JSONReader.SyntaxError {
+                findings.error("content.json", at: SourceLocation(file: relative, line: error.line, column: error.column),
+                               "JSON 格式错误：\(error.message)")
+            } catch let error as SourceText.DecodingError {
+                findings.error("content.encoding", at: SourceLocation(file: relative, line: error.line), error.message)
+            } catch {}
+            findings.append(contentsOf: reader.findings)
+        }
+        return calendar
+    }
+
+    private static func listMedia(content: String, findings: inout FindingList) -> (files: [String], sizes: [String: Int]) {
+        var files: [String] = []
+        var sizes: [String: Int] = [:]
+        func walk(_ relative: String) {
+            let absolute = content.appendingPath(relative)
+            for name in FileSystem.list(absolute) where !name.hasPrefix(".") {
+                let child = relative + "/" + name
+                let path = content.appendingPath(child)
+                if FileSystem.isSymlink(path) {
+                    findings.error("path.symlink", at: SourceLocation(file: "Content/" + child), "media 里不能有符号链接",
+                                   hint: "把文件本身放进 media/")
+                } else if FileSystem.isDirectory(path) {
+                    walk(child)
+                } else {
+                    files.append(child)
+                    sizes[child] = FileSystem.size(path)
+                }
+            }
+        }
+        if FileSystem.isDirectory(content.appendingPath("media")) { walk("media") }
+        return (files.sorted(), sizes)
+    }
+}
+
+/// Bounds that keep one bad file from exhausting time or memory.
+public enum ContentLimits {
+    /// Largest content file accepted (a provider or case is a few KB; this leaves wide room).
+    public static let maxFileBytes = 8 * 1_048_576
+}
