@@ -14,6 +14,21 @@ struct RosterCommand: ParsableCommand {
         """,
         subcommands: [Build.self, Check.self]
     )
+
+    /// Runs the command; usage errors exit with status 2 (not the conventional 64) as the check issue asks.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                Terminal.err(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares.

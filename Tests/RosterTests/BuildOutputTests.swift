@@ -138,7 +138,7 @@ struct DefaultSiteTests {
 struct EscapingTests {
     @Test("a provider named <b>x</b>&co shows as text everywhere")
     func escapedName() throws {
-        let site = try TestSite(["Content/providers/p.json": #"{"name": "\"<b>x</b>&co'", "credit_code": "\#(creditCode("91370200MA3C00001"))", "types": ["product"], "industries": ["auto-parts"], "district": "市南区", "summary": "<img src=x onerror=alert(1)>"}"#])
+        let site = try TestSite(["Content/providers/p.json": #"{"name": "\"<b>x</b>&co'", "credit_code": "\#(creditCode("91370200MA3C00001"))", "types": ["chain-leader"], "industries": ["auto-parts"], "district": "市南区", "summary": "<img src=x onerror=alert(1)>", "chain_leader": {"mode": "lead", "revenue_last_year": 2000000000, "pilot_enterprises": 12}}"#])
         let report = site.build()
         #expect(report.published, "\(report.findings)")
         let page = try #require(site.read("Site/providers/p/index.html"))
@@ -153,15 +153,31 @@ struct EscapingTests {
 
     @Test("a <script> or raw HTML in a Markdown body never reaches the page in safe mode")
     func safeMarkdown() throws {
-        let body = "正文<script>alert(1)</script>\n\n<div onclick=\"x()\">块</div>\n\n[点我](javascript:alert(1)) ![图](data:text/html;base64,xx)"
+        let body = "正文<script>alert(1)</script>\n\n<div onclick=\"x()\">块</div>\n\n<img src=x onerror=alert(1)>"
         let site = try TestSite(["Content/providers/p.md": providerFile(body: body)])
         #expect(site.build().published)
         let page = try #require(site.read("Site/providers/p/index.html"))
         #expect(!page.contains("<script>alert"))
         #expect(!page.contains("onclick"))
-        #expect(!page.contains("javascript:"))
-        #expect(!page.contains("data:text/html"))
+        #expect(!page.contains("onerror"))
         #expect(page.contains("正文"))
+    }
+
+    @Test("the renderer never links javascript:, vbscript: or data: targets, even if check is bypassed")
+    func dangerousLinks() {
+        let html = Markdown().render("[a](javascript:alert(1)) [b](VBScript:x) [c](data:text/html;base64,xx) ![d](javascript:y) [ok](https://example.com/)").html
+        #expect(!html.lowercased().contains("javascript:"))
+        #expect(!html.lowercased().contains("vbscript:"))
+        #expect(!html.contains("data:text/html"))
+        #expect(html.contains("href=\"https://example.com/\""))
+    }
+
+    @Test("links written from the site root follow the site's base path")
+    func rebasedLinks() {
+        let html = Markdown(basePath: "/dx/").render("[a](/providers/x/) [b](https://example.com/y) [c](../z/)").html
+        #expect(html.contains("href=\"/dx/providers/x/\""))
+        #expect(html.contains("href=\"https://example.com/y\""))
+        #expect(html.contains("href=\"../z/\""))
     }
 
     @Test("raw HTML is kept only when site.yaml opts in")

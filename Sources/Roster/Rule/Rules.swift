@@ -45,7 +45,7 @@ enum ReferenceRules {
         for notice in site.notices {
             if let publicity = notice.publicity {
                 for candidate in publicity.candidates where site.providerByID[candidate] == nil {
-                    findings.error("reference.candidate", at: publicity.location,
+                    findings.error("reference.candidate", at: publicity.candidatesLocation,
                                    "公示名单里的服务商 “\(candidate)” 不存在", hint: hint(candidate, providerIDs, "服务商 id"))
                 }
             }
