@@ -7,7 +7,6 @@ public enum Rules {
         ProviderRules.check(site, into: &findings)
         QuotaRules.check(site, into: &findings)
         LinkRules.check(site, into: &findings)
-        PlaceholderRules.check(site, into: &findings)
         return findings.all
     }
 }

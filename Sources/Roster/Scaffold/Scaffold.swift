@@ -218,12 +218,14 @@ public enum Scaffold {
 
     private static func comment(_ field: ContentSchema.Field, path: String, context: Context) -> [String] {
         var text = field.description
-        if !text.hasSuffix("）") && !text.hasSuffix("”") { text += "。" }
-        text += field.required ? "必填。" : "选填。"
+        if !text.hasSuffix("。") { text += "。" }
+        text += requirement[path] ?? (field.required ? "必填。" : "选填。")
         var lines = [text]
         switch (path, field.kind) {
-        case ("credit_code", _), ("parent_credit_code", _):
+        case ("credit_code", _):
             lines += creditCodeComment
+        case ("parent_credit_code", _):
+            lines.append("校验位的算法和 credit_code 一样。")
         case ("industries", _), ("industry", _):
             lines.append("可选的行业：\(context.industryChoices)")
         case ("results.unit", _):
@@ -237,6 +239,22 @@ public enum Scaffold {
         }
         return lines
     }
+
+    /// Where “required” depends on the kind of provider or notice, say so instead of 必填/选填.
+    private static let requirement: [String: String] = [
+        "id": "与文件名相同，一般不用改。",
+        "products": "“小快轻准”产品型服务商填写，其他类型删掉这一段（products 和它下面缩进的行）。",
+        "chain_leader": "只有“链主”企业型服务商填写，而且必须填；其他类型删掉这一段（chain_leader 和它下面缩进的行）。",
+        "chain_leader.mode": "“链主”企业型必填。",
+        "chain_leader.revenue_last_year": "“链主”企业型应填。",
+        "chain_leader.pilot_enterprises": "“链主”企业型应填。",
+        "status": "选填，默认 recommended；列入公示名单时写 publicity，公示期满无异议后改为 recommended。",
+        "history": "选填；每次状态变化加一项，旧的在前。",
+        "publicity": "只有公示（kind: publicity）填写，其他通知删掉这一段（publicity 和它下面缩进的行）。",
+        "attachments": "选填；每个附件一项，file 和 url 二选一，用不上的那一行删掉。",
+        "attachments.file": "有电子版文件时填写：先把文件放进 Content/media/attachments/。",
+        "attachments.url": "附件在别的网站上时填写。",
+    ]
 
     /// How the check character works, so an editor can see why a mistyped code is refused.
     static let creditCodeComment: [String] = {
@@ -279,8 +297,11 @@ public enum Scaffold {
         case .integer: "【待填写：整数】"
         case .number: "【待填写：数字】"
         case .url: "【待填写：https://……】"
-        case .choice(let values): "【待填写：\(values.joined(separator: " 或 "))】"
-        case .list(.choice(let values)): "[【待填写：从 \(values.joined(separator: "、")) 中选，可选多个，用英文逗号隔开】]"
+        case .choice(let values) where values.count <= 4: "【待填写：\(values.joined(separator: " 或 "))】"
+        case .choice: "【待填写：从上面的可选值里选一个】"
+        case .list(.choice(let values)) where values.count <= 3:
+            "[【待填写：从 \(values.joined(separator: "、")) 中选，可选多个，用英文逗号隔开】]"
+        case .list(.choice): "[【待填写：从上面的可选值里选，可选多个，用英文逗号隔开】]"
         case .list: "[【待填写】]"
         case .object: "【待填写】"
         }
