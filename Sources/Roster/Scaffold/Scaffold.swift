@@ -131,6 +131,8 @@ public enum Scaffold {
                 if request.industries.isEmpty, provider.industries.count == 1 {
                     request.industries = provider.industries
                 }
+            } else if let file = ["md", "json"].map({ "Content/providers/\(providerID).\($0)" }).first(where: { FileSystem.exists(site.root.appendingPath($0)) }) {
+                notes.append("\(file) 还没填好或有错误，读不出它的行业：industry 请自己填写")
             } else {
                 let near = Spelling.closest(to: providerID, in: site.providers.map(\.id)).map { "（是不是 “\($0)”？）" } ?? ""
                 notes.append("还没有 id 为 “\(providerID)” 的服务商\(near)：记得也建好它（roster new provider \(providerID)），否则检查会报错")
