@@ -210,7 +210,7 @@ extension RosterCommand {
             } catch {
                 throw ValidationError(error.message)
             }
-            Terminal.out("正在构建站点……")
+            Terminal.out("正在启动预览服务器并构建站点……")
             let started = Blocking.run { () async throws(DevServer.StartError) in try await server.start() }
             if case .failure(let error) = started {
                 Terminal.err("error: \(error.message)")

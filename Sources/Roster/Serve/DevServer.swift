@@ -98,6 +98,7 @@ public final class DevServer: @unchecked Sendable {
 
     /// Binds the port, builds the site once and starts watching. Content errors do not make it fail.
     public func start() async throws(StartError) {
+        Self.removeStaleWorkFolders()
         try FileSystemError.wrap { try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true) }
         var port = options.port
         var lastError = ""
@@ -231,6 +232,16 @@ public final class DevServer: @unchecked Sendable {
         await server?.stop(timeout: 1)
         task?.cancel()
         try? FileManager.default.removeItem(atPath: workFolder)
+    }
+
+    /// Removes temporary folders left by dev servers that were killed before they could clean up.
+    static func removeStaleWorkFolders() {
+        let temporary = FileManager.default.temporaryDirectory.path
+        for name in FileSystem.list(temporary) where name.hasPrefix("roster-serve-") {
+            let parts = name.split(separator: "-")
+            guard parts.count == 4, let pid = Int32(parts[2]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: temporary.appendingPath(name))
+        }
     }
 
     static func timeOfDay() -> String {

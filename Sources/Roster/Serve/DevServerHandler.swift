@@ -19,7 +19,7 @@ struct DevServerHandler: HTTPHandler {
         let rawPath = request.target.path(percentEncoded: true)
         let response: HTTPResponse
         if rawPath.hasPrefix(LiveReload.prefix) {
-            response = liveReload(String(rawPath.dropFirst(LiveReload.prefix.count)))
+            response = liveReload(String(rawPath.dropFirst(LiveReload.prefix.count)), head: request.method == .HEAD)
         } else {
             response = siteFile(rawPath, query: request.target.query(percentEncoded: true))
         }
@@ -59,7 +59,7 @@ struct DevServerHandler: HTTPHandler {
                      body: LiveReload.inject(into: data, site: site))
     }
 
-    private func liveReload(_ name: String) -> HTTPResponse {
+    private func liveReload(_ name: String, head: Bool) -> HTTPResponse {
         switch name {
         case "live.js":
             return HTTPResponse(statusCode: .ok, headers: Self.headers(type: "text/javascript; charset=utf-8"),
@@ -73,7 +73,7 @@ struct DevServerHandler: HTTPHandler {
         case "events":
             var headers = Self.headers(type: "text/event-stream; charset=utf-8")
             headers[HTTPHeader("X-Accel-Buffering")] = "no"
-            return HTTPResponse(statusCode: .ok, headers: headers, body: HTTPBodySequence(from: events.subscribe()))
+            return HTTPResponse(statusCode: .ok, headers: headers, body: head ? HTTPBodySequence() : HTTPBodySequence(from: events.subscribe()))
         default:
             return Self.text(.notFound, "404\n")
         }
@@ -93,11 +93,10 @@ struct DevServerHandler: HTTPHandler {
         HTTPResponse(statusCode: status, headers: headers(type: "text/plain; charset=utf-8"), body: Data(text.utf8))
     }
 
-    /// The same headers (with the body's length) and no body.
+    /// The same headers (with the body's length when it is known) and no body.
     static func headOnly(_ response: HTTPResponse) -> HTTPResponse {
-        guard case .httpBody(let body) = response.payload, let count = body.count else { return response }
         var headers = response.headers
-        headers[.contentLength] = String(count)
+        if case .httpBody(let body) = response.payload, let count = body.count { headers[.contentLength] = String(count) }
         return HTTPResponse(statusCode: response.statusCode, headers: headers, body: Data())
     }
 }
