@@ -325,9 +325,10 @@ extension RosterCommand {
             let request = Scaffold.Request(kind: kind, id: id, provider: provider, industries: industry)
             do {
                 let created = try Scaffold.create(request, root: site.rootPath)
-                print("已创建 \(created.path)")
-                for note in created.notes { Terminal.err("注意：\(note)") }
-                print("下一步：打开这个文件，把每个【待填写……】换成真实内容，用不上的选填字段整行删掉；然后运行 roster check。")
+                Terminal.out("已创建 \(created.path)")
+                for note in created.notes { Terminal.out("注意：\(note)") }
+                Terminal.out("下一步：打开这个文件，把每个【待填写……】换成真实内容，用不上的选填字段整行删掉；然后运行 roster check。")
+                Terminal.out("预览：运行 roster serve，打开 http://127.0.0.1:8080/\(kind.folder)/\(id)/")
             } catch {
                 Terminal.err("error: \(error.message)")
                 throw ExitCode(1)
