@@ -204,5 +204,10 @@ struct NewTests {
         // A case for a provider not written yet is allowed (editors add both in one pull request), with a reminder.
         let created = try Scaffold.create(.init(kind: .case, id: "c", provider: "later"), root: site.root)
         #expect(created.notes.contains { $0.contains("later") && $0.contains("roster new provider later") })
+
+        // A provider file that is not filled in yet cannot give the case its industry: the editor is told so.
+        _ = try Scaffold.create(.init(kind: .provider, id: "half", industries: ["auto-parts"]), root: site.root)
+        let forHalf = try Scaffold.create(.init(kind: .case, id: "d", provider: "half"), root: site.root)
+        #expect(forHalf.notes.contains { $0.contains("Content/providers/half.md") && $0.contains("industry") })
     }
 }
