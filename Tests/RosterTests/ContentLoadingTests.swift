@@ -32,7 +32,7 @@ struct ContentLoadingTests {
         #expect(provider.status == .publicity)
         #expect(provider.history.first?.date == Day(iso: "2024-02-07"))
         #expect(provider.body.text.contains("专注注塑"))
-        #expect(provider.body.firstLine == 16)
+        #expect(provider.body.firstLine == 17)
     }
 
     @Test("a JSON export holding an array of providers loads each one")

@@ -1,8 +1,7 @@
 import Foundation
 
 extension Case {
-    static let keys = ["id", "title", "provider", "industry", "enterprise", "role", "location", "areas", "showroom", "date",
-                       "summary", "results", "cover", "sample"]
+    static let keys = ContentSchema.case.map(\.name)
 
     static func decode(_ object: ContentObject, id: String, body: MarkdownBody) -> Case? {
         let title = object.text("title", required: true)
@@ -14,7 +13,7 @@ extension Case {
         let areas = object.vocabularyList("areas", allowed: Vocabulary.serviceAreas)
         let showroom = object.bool("showroom") ?? false
         let date = object.day("date")
-        let results = object.objects("results", keys: ["metric", "before", "after", "unit"]).compactMap { item -> Result? in
+        let results = object.objects("results", keys: ContentSchema.keys(ContentSchema.case, "results")).compactMap { item -> Result? in
             let metric = item.text("metric", required: true)
             let before = item.number("before")
             let after = item.number("after")

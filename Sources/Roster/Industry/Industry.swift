@@ -7,7 +7,7 @@ public struct Industry: Sendable, Identifiable {
     public var quotas: [ProviderType: ClosedRange<Int>]
     public var source: EntrySource
 
-    static let keys = ["id", "name", "summary", "quotas"]
+    static let keys = ContentSchema.industry.map(\.name)
 
     static func decode(_ object: ContentObject) -> Industry? {
         let id = object.text("id", required: true)

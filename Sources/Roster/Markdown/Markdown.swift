@@ -7,9 +7,12 @@ import CCmarkGFM
 /// also drops `javascript:`, `vbscript:`, `file:` and non-image `data:` link targets.
 public struct Markdown: Sendable {
     public var unsafeHTML: Bool
+    /// Prefix for links written as site paths (`/providers/x/` → `/dx/providers/x/`).
+    public var basePath: String
 
-    public init(unsafeHTML: Bool = false) {
+    public init(unsafeHTML: Bool = false, basePath: String = "/") {
         self.unsafeHTML = unsafeHTML
+        self.basePath = basePath
         Markdown.registerExtensions
     }
 
@@ -49,14 +52,20 @@ public struct Markdown: Sendable {
         guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", links: []) }
         defer { cmark_node_free(document) }
         var links: [Link] = []
-        if collectLinks, let iterator = cmark_iter_new(document) {
+        let rebase = basePath != "/"
+        if collectLinks || rebase, let iterator = cmark_iter_new(document) {
             defer { cmark_iter_free(iterator) }
             while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
                 guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
                 let type = cmark_node_get_type(node)
-                if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) {
-                    links.append(Link(url: String(cString: url), line: Int(cmark_node_get_start_line(node)),
-                                      isImage: type == CMARK_NODE_IMAGE))
+                guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let pointer = cmark_node_get_url(node) else { continue }
+                let url = String(cString: pointer)
+                if collectLinks {
+                    links.append(Link(url: url, line: Int(cmark_node_get_start_line(node)), isImage: type == CMARK_NODE_IMAGE))
+                }
+                // Editors write site paths from the site root; the site may live under a path such as /dx/.
+                if rebase, url.hasPrefix("/"), !url.hasPrefix("//") {
+                    _ = cmark_node_set_url(node, basePath + url.dropFirst())
                 }
             }
         }

@@ -1,13 +1,13 @@
 extension Notice {
-    static let keys = ["id", "title", "kind", "index_no", "category", "written", "published", "doc_no", "issuers", "validity",
-                       "reg_no", "addressees", "deadlines", "publicity", "contacts", "attachments", "sample"]
+    static let keys = ContentSchema.notice.map(\.name)
+    private static func keys(_ field: String) -> [String] { ContentSchema.keys(ContentSchema.notice, field) }
 
     static func decode(_ object: ContentObject, id: String, body: MarkdownBody) -> Notice? {
         let title = object.text("title", required: true)
         let kind = object.enumeration("kind", NoticeKind.self, required: true)
         let written = object.day("written")
         let published = object.day("published", required: true)
-        let deadlines = object.objects("deadlines", keys: ["label", "at"]).compactMap { item -> Deadline? in
+        let deadlines = object.objects("deadlines", keys: keys("deadlines")).compactMap { item -> Deadline? in
             let label = item.text("label", required: true)
             guard let text = item.text("at", required: true) else { return nil }
             guard let at = Moment(text) else {
@@ -18,7 +18,7 @@ extension Notice {
             guard let label else { return nil }
             return Deadline(label: label, at: at, location: item.location)
         }
-        let publicity = object.object("publicity", keys: ["start", "working_days", "candidates"]).flatMap { item -> Publicity? in
+        let publicity = object.object("publicity", keys: keys("publicity")).flatMap { item -> Publicity? in
             let start = item.day("start", required: true)
             let days = item.integer("working_days")
             if item["working_days"] == nil {
@@ -29,13 +29,14 @@ extension Notice {
             }
             let candidates = item.textList("candidates")
             guard let start, let days, days >= 1 else { return nil }
-            return Publicity(start: start, workingDays: days, candidates: candidates, location: item.location)
+            return Publicity(start: start, workingDays: days, candidates: candidates, location: item.location,
+                            candidatesLocation: item.location(of: "candidates"))
         }
-        let contacts = object.objects("contacts", keys: ["unit", "person", "phone"]).compactMap { item -> Contact? in
+        let contacts = object.objects("contacts", keys: keys("contacts")).compactMap { item -> Contact? in
             guard let unit = item.text("unit", required: true) else { return nil }
             return Contact(unit: unit, person: item.text("person").flatMap { $0.isEmpty ? nil : $0 }, phone: item.text("phone"))
         }
-        let attachments = object.objects("attachments", keys: ["title", "file", "url"]).compactMap { item -> Attachment? in
+        let attachments = object.objects("attachments", keys: keys("attachments")).compactMap { item -> Attachment? in
             guard let title = item.text("title", required: true) else { return nil }
             return Attachment(title: title, file: item.text("file"), url: item.text("url"), location: item.location)
         }

@@ -42,6 +42,7 @@ public struct Notice: Sendable, Identifiable {
         /// Provider ids.
         public var candidates: [String]
         public var location: SourceLocation
+        public var candidatesLocation: SourceLocation
     }
 
     public struct Contact: Sendable {

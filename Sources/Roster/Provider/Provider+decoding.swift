@@ -1,6 +1,6 @@
 extension Provider {
-    static let keys = ["id", "name", "credit_code", "types", "industries", "district", "service_areas", "summary",
-                       "website", "contact", "products", "chain_leader", "parent_credit_code", "status", "history", "sample"]
+    static let keys = ContentSchema.provider.map(\.name)
+    private static func keys(_ field: String) -> [String] { ContentSchema.keys(ContentSchema.provider, field) }
 
     /// Decodes one provider; problems go to the object's reader and the result may be nil.
     static func decode(_ object: ContentObject, id: String, body: MarkdownBody) -> Provider? {
@@ -10,19 +10,19 @@ extension Provider {
         let industries = object.textList("industries", required: true)
         let district = object.vocabulary("district", allowed: Vocabulary.districts, required: true)
         let areas = object.vocabularyList("service_areas", allowed: Vocabulary.serviceAreas)
-        let contact = object.object("contact", keys: ["person", "phone", "email"]).map {
+        let contact = object.object("contact", keys: keys("contact")).map {
             Contact(person: $0.text("person"), phone: $0.text("phone"), email: $0.text("email"))
         }
-        let products = object.objects("products", keys: ["name", "areas", "summary"]).compactMap { item -> Product? in
+        let products = object.objects("products", keys: keys("products")).compactMap { item -> Product? in
             guard let name = item.text("name", required: true) else { return nil }
             return Product(name: name, areas: item.vocabularyList("areas", allowed: Vocabulary.serviceAreas),
                            summary: item.text("summary"))
         }
-        let chainLeader = object.object("chain_leader", keys: ["mode", "revenue_last_year", "pilot_enterprises", "platforms"]).map {
+        let chainLeader = object.object("chain_leader", keys: keys("chain_leader")).map {
             ChainLeader(mode: $0.enumeration("mode", ChainLeaderMode.self), revenueLastYear: $0.integer("revenue_last_year"),
                         pilotEnterprises: $0.integer("pilot_enterprises"), platforms: $0.textList("platforms"))
         }
-        let history = object.objects("history", keys: ["date", "status", "note"]).map {
+        let history = object.objects("history", keys: keys("history")).map {
             StatusChange(date: $0.day("date", required: true), status: $0.enumeration("status", ProviderStatus.self, required: true),
                          note: $0.text("note"))
         }

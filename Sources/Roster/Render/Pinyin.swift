@@ -13,11 +13,25 @@ public enum Pinyin {
         }
     }
 
+    /// The name spelled in toneless pinyin, lower-case (`青岛Q-Link` → `qing dao q-link`), for sorting.
+    ///
+    /// Sorting on this key rather than ICU's Chinese collation puts Latin names among the pinyin ones
+    /// (Q-Link beside 青岛), as Chinese directories list them.
+    public static func sortKey(_ name: String) -> String {
+        let latin = name.applyingTransform(.mandarinToLatin, reverse: false)?
+            .applyingTransform(.stripDiacritics, reverse: false) ?? name
+        return latin.lowercased()
+    }
+
     /// Sorts items by a name in pinyin order, then by id for a stable result.
     public static func sorted<T>(_ items: [T], name: (T) -> String, id: (T) -> String) -> [T] {
-        items.map { (name($0), id($0), $0) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : precedes($0.0, $1.0) }
-            .map(\.2)
+        items.map { (sortKey(name($0)), name($0), id($0), $0) }
+            .sorted { a, b in
+                if a.0 != b.0 { return a.0 < b.0 }
+                if a.1 != b.1 { return precedes(a.1, b.1) }
+                return a.2 < b.2
+            }
+            .map(\.3)
     }
 
     /// The upper-case Latin initial of a name (`青岛` → Q); `#` when there is none.

@@ -16,7 +16,7 @@ struct RenderContext: @unchecked Sendable {
         self.theme = theme
         self.urls = SiteURLs(config: site.config)
         self.now = now
-        self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML)
+        self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML, basePath: urls.basePath)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
     }

@@ -4,6 +4,9 @@ public enum Rules {
     public static func check(_ site: Site) -> [Finding] {
         var findings = FindingList()
         ReferenceRules.check(site, into: &findings)
+        ProviderRules.check(site, into: &findings)
+        QuotaRules.check(site, into: &findings)
+        LinkRules.check(site, into: &findings)
         return findings.all
     }
 }
@@ -42,7 +45,7 @@ enum ReferenceRules {
         for notice in site.notices {
             if let publicity = notice.publicity {
                 for candidate in publicity.candidates where site.providerByID[candidate] == nil {
-                    findings.error("reference.candidate", at: publicity.location,
+                    findings.error("reference.candidate", at: publicity.candidatesLocation,
                                    "公示名单里的服务商 “\(candidate)” 不存在", hint: hint(candidate, providerIDs, "服务商 id"))
                 }
             }

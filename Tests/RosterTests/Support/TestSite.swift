@@ -15,7 +15,7 @@ let repositoryRoot: String = {
 ///
 /// Files are given inline (`"Content/providers/a.md": "..."`); `site.yaml` and `industries.yaml`
 /// get minimal valid defaults unless the test writes its own.
-final class TestSite {
+final class TestSite: Sendable {
     let root: String
 
     static let siteYAML = """
@@ -85,10 +85,11 @@ final class TestSite {
 /// A checksum-valid credit code (GB 32100-2015) for `body` (17 characters).
 func creditCode(_ body: String) -> String { body + String(CreditCode.checkCharacter(for: body)!) }
 
-/// A minimal valid provider file.
-func providerFile(name: String = "测试服务商", code: String = creditCode("91370200MA3C00001"), types: String = "[integrator]",
+/// A minimal valid provider file: a chain leader by default, since the notice asks no cases of those.
+func providerFile(name: String = "测试服务商", code: String = creditCode("91370200MA3C00001"), types: String = "[chain-leader]",
                   industries: String = "[auto-parts]", extra: String = "", body: String = "简介。") -> String {
-    """
+    let chain = types.contains("chain-leader") ? "chain_leader: {mode: lead, revenue_last_year: 2000000000, pilot_enterprises: 12}" : ""
+    return """
     ---
     name: \(name)
     credit_code: \(code)
@@ -96,6 +97,7 @@ func providerFile(name: String = "测试服务商", code: String = creditCode("9
     industries: \(industries)
     district: 市南区
     \(extra)
+    \(chain)
     ---
     \(body)
     """

@@ -1,0 +1,68 @@
+/// Rule 12: links use http, https, mailto or tel, and links to pages of the site resolve.
+enum LinkRules {
+    static func check(_ site: Site, into findings: inout FindingList) {
+        let known = sitePaths(site)
+        for provider in site.providers {
+            if let website = provider.website, !HTMLText.isWebAddress(website) {
+                let scheme = HTMLText.scheme(of: website)
+                findings.error("link.scheme", at: provider.source.location(of: "website"),
+                               scheme.map { "网站地址不能用 “\($0):”" } ?? "网站地址 “\(website)” 不是完整的网址",
+                               hint: "写成 https://… 或 http://… 开头的完整网址")
+            }
+        }
+        var bodies: [(MarkdownBody, String, String)] = []  // body, file, page path
+        for provider in site.providers { bodies.append((provider.body, provider.source.location.file, "/providers/\(provider.id)/")) }
+        for item in site.cases { bodies.append((item.body, item.source.location.file, "/cases/\(item.id)/")) }
+        for notice in site.notices { bodies.append((notice.body, notice.source.location.file, "/notices/\(notice.id)/")) }
+        let markdown = Markdown()
+        let links = bodies.concurrentMap { entry in
+            entry.0.text.isEmpty ? [] : markdown.render(entry.0.text, collectLinks: true).links
+        }
+        for ((body, file, page), found) in zip(bodies, links) {
+            for link in found {
+                let at = SourceLocation(file: file, line: body.firstLine + link.line - 1)
+                if let scheme = HTMLText.scheme(of: link.url) {
+                    if !HTMLText.allowedSchemes.contains(scheme) {
+                        findings.error("link.scheme", at: at, "链接 “\(link.url.prefix(60))” 用了不允许的 “\(scheme):”",
+                                       hint: "链接只能用 http、https、mailto 或 tel；javascript:、data: 等会被浏览器执行，不允许使用")
+                    }
+                    continue
+                }
+                guard let target = resolve(link.url, from: page) else { continue }
+                if !known.contains(target) && !known.contains(target + "/") {
+                    let near = Spelling.closest(to: target, in: Array(known)).map { "是不是 \($0)？" } ?? "检查拼写；站内页面如 /providers/<id>/"
+                    findings.error("link.broken", at: at, "站内链接 “\(link.url)” 指向的页面不存在", hint: near)
+                }
+            }
+        }
+    }
+
+    /// Resolves a relative or root-relative link to a site path without query or fragment; nil for pure fragments.
+    static func resolve(_ url: String, from page: String) -> String? {
+        var path = url
+        if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = String(path[..<cut]) }
+        if path.isEmpty { return nil }
+        if path.hasPrefix("//") { return nil }
+        var parts: [Substring] = path.hasPrefix("/") ? [] : page.split(separator: "/")
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        let joined = "/" + parts.joined(separator: "/")
+        return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
+    }
+
+    /// Every path the build writes, relative to the site root.
+    static func sitePaths(_ site: Site) -> Set<String> {
+        var paths: Set<String> = ["/", "/industries/", "/showroom/", "/notices/", "/data/", "/notices/feed.xml", "/sitemap.xml",
+                                  "/robots.txt", "/404.html", "/data/providers.json", "/data/providers.csv", "/data/cases.json",
+                                  "/data/cases.csv", "/index.html"]
+        for industry in site.industries { paths.insert("/industries/\(industry.id)/") }
+        for provider in site.providers { paths.insert("/providers/\(provider.id)/") }
+        for item in site.cases { paths.insert("/cases/\(item.id)/") }
+        for notice in site.notices { paths.insert("/notices/\(notice.id)/") }
+        for file in site.mediaFiles { paths.insert("/" + file) }
+        return paths
+    }
+}
