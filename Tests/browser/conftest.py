@@ -17,6 +17,7 @@ Run alone with ``python3 -m pytest Tests/browser``; ``scripts/test.sh`` runs it 
 
 import functools
 import http.server
+import importlib.util
 import json
 import os
 import pathlib
@@ -61,7 +62,7 @@ class BuiltSite:
 def roster_binary():
     given = os.environ.get("ROSTER_BIN")
     if given:
-        return given
+        return os.path.abspath(given)
     # Build (a no-op when up to date) so the suite never tests a stale binary.
     result = subprocess.run(["swift", "build", "-c", "release", "--product", "roster"], cwd=REPO,
                             capture_output=True, text=True)
@@ -178,11 +179,11 @@ def page(browser, server):
 
 def axe_source():
     """axe-core's axe.min.js as shipped inside the axe-playwright-python package (axe 4.x, knows WCAG 2.1)."""
-    try:
-        import axe_playwright_python
-    except ImportError:
+    # Located, not imported: only its bundled axe.min.js is used (Selenium drives the browser, not Playwright).
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is None or not spec.origin:
         unavailable("Python package axe-playwright-python (which ships axe-core) is not installed")
-    folder = pathlib.Path(axe_playwright_python.__file__).parent
+    folder = pathlib.Path(spec.origin).parent
     found = sorted(folder.rglob("axe.min.js"))
     if not found:
         pytest.fail(f"axe.min.js not found inside {folder}", pytrace=False)
