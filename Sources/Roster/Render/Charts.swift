@@ -66,8 +66,8 @@ enum Charts {
     /// Providers against quota, one row per type: a light band spans the quota, a dark bar the count,
     /// and the numbers and the verdict are written out in each row.
     static func quota(id: String, title: String, description: String, rows: [QuotaRow]) -> String {
-        let fontSize = 13.0
-        let rowHeight = 50.0, textLine = 16.0, band = 18.0, bar = 8.0
+        let fontSize = 14.0
+        let rowHeight = 52.0, textLine = 17.0, band = 18.0, bar = 8.0
         let height = Double(rows.count) * rowHeight - 8
         var svg = open(id: id, height: height, title: title, description: description, className: "chart chart-quota")
         for (index, row) in rows.enumerated() {
