@@ -187,4 +187,21 @@ struct VisitorPagesTests {
             #expect(header.contains(text), "\(text)")
         }
     }
+
+    @Test("providers registered outside Qingdao are offered as 市外, after the districts")
+    func outsideQingdao() throws {
+        func provider(_ name: String, _ code: String, _ district: String) -> String {
+            providerFile(name: name, code: creditCode(code)).replacingOccurrences(of: "district: 市南区", with: "district: \(district)")
+        }
+        let site = try TestSite([
+            "Content/providers/a.md": provider("外地服务商", "91370200MA3C00011", "市外"),
+            "Content/providers/b.md": provider("本地服务商", "91370200MA3C00012", "崂山区"),
+        ])
+        let report = site.build()
+        #expect(report.published, "\(report.findings)")
+        let html = try #require(site.read("Site/industries/auto-parts/index.html"))
+        let laoshan = try #require(html.range(of: #"value="崂山区""#)), outside = try #require(html.range(of: #"value="市外""#))
+        #expect(laoshan.lowerBound < outside.lowerBound)
+        #expect(html.contains(#"data-f-district="市外""#))
+    }
 }
