@@ -122,7 +122,7 @@ extension RenderContext {
             "industry": ["name": industry.name, "summary": present(industry.summary)],
             "groups": groups,
             "letters": letters,
-            "facets": facets.map { facet -> [String: Any] in
+            "facets": facets.filter { !$0.options.isEmpty }.map { facet -> [String: Any] in
                 var view = facet.view
                 if facet.name == "type" {
                     view["help"] = ["entries": ProviderType.allCases.map { ["label": typeLabel($0), "explain": t("type_explain.\($0.rawValue)")] }]

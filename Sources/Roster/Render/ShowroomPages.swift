@@ -17,7 +17,7 @@ extension RenderContext {
                   values: Vocabulary.serviceAreas.map { ($0, $0) }, of: \.areas),
         ]
         return render("showroom", frame: frame, [
-            "groups": groups, "facets": facets.map(\.view), "total": showroom.count,
+            "groups": groups, "facets": facets.filter { !$0.options.isEmpty }.map(\.view), "total": showroom.count,
             "filterTitle": t("showroom.filter_title"),
             "countAll": t("showroom.count_all"),
             "countFiltered": t("showroom.count_filtered"),

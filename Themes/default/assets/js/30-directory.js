@@ -31,6 +31,7 @@
         group: element.getAttribute("data-letter")
       };
     });
+    if (!items.length) return;  // nothing to filter: the page as built says so
     var sort = document.querySelector("[data-sort]");
     var status = document.querySelector("[data-result-count]");
     var selectedNote = form.querySelector("[data-selected-count]");
