@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Roster",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "roster", targets: ["roster"]),
         .library(name: "Roster", targets: ["Roster"]),

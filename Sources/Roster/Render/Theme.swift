@@ -30,25 +30,6 @@ public struct Theme: Sendable {
                            hint: "主题放在 Themes/<名称>/ 下；默认主题是 default")
             return (nil, findings.all)
         }
-        var library = MustacheLibrary()
-        let templateDir = path.appendingPath("templates")
-        for file in FileSystem.walk(templateDir) where file.hasSuffix(".mustache") {
-            let fileRelative = "\(relative)/templates/\(file)"
-            guard let bytes = FileSystem.read(templateDir.appendingPath(file)),
-                  let text = try? SourceText.decode(bytes) else {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板无法读取（需 UTF-8）")
-                continue
-            }
-            do {
-                try library.register(text, named: String(file.dropLast(".mustache".count)))
-            } catch let error as MustacheTemplate.ParserError {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative, line: error.context.lineNumber,
-                                                                     column: error.context.columnNumber),
-                               "模板语法错误：\(error.error)")
-            } catch {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板语法错误：\(error)")
-            }
-        }
         let stringsRelative = "\(relative)/strings/\(language).yaml"
         var flat: [String: String] = [:]
         var nested: [String: Any] = [:]
@@ -64,6 +45,25 @@ public struct Theme: Sendable {
         } else {
             findings.error("theme.strings", at: SourceLocation(file: stringsRelative), "主题没有语言 “\(language)” 的文字文件",
                            hint: "复制 strings/zh-CN.yaml 为 strings/\(language).yaml 并翻译")
+        }
+        var library = MustacheLibrary()
+        let templateDir = path.appendingPath("templates")
+        for file in FileSystem.walk(templateDir) where file.hasSuffix(".mustache") {
+            let fileRelative = "\(relative)/templates/\(file)"
+            guard let bytes = FileSystem.read(templateDir.appendingPath(file)),
+                  let text = try? SourceText.decode(bytes) else {
+                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板无法读取（需 UTF-8）")
+                continue
+            }
+            do {
+                try library.register(inlineStrings(text, flat), named: String(file.dropLast(".mustache".count)))
+            } catch let error as MustacheTemplate.ParserError {
+                findings.error("theme.template", at: SourceLocation(file: fileRelative, line: error.context.lineNumber,
+                                                                     column: error.context.columnNumber),
+                               "模板语法错误：\(error.error)")
+            } catch {
+                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板语法错误：\(error)")
+            }
         }
         var assets: [String: Asset] = [:]
         func add(_ name: String, _ bytes: [UInt8]) {
@@ -88,6 +88,32 @@ public struct Theme: Sendable {
         for (name, bytes) in bundles { add(name, bytes) }
         guard findings.all.isEmpty else { return (nil, findings.all) }
         return (Theme(name: name, path: path, library: library, strings: flat, nestedStrings: nested, assets: assets), [])
+    }
+
+    /// Replaces `{{t.key}}` (and `{{{t.key}}}`) with the text itself, escaped, once when the theme loads.
+    ///
+    /// Interface text is the same on every page; looking it up through Mustache's context stack on each of
+    /// thousands of pages was a large share of the build. Unknown keys are left for Mustache (they render empty).
+    static func inlineStrings(_ template: String, _ strings: [String: String]) -> String {
+        var out = ""
+        out.reserveCapacity(template.utf8.count)
+        var rest = template[...]
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let triple = rest[open.upperBound...].hasPrefix("{")
+            let nameStart = triple ? rest.index(after: open.upperBound) : open.upperBound
+            let closer = triple ? "}}}" : "}}"
+            guard let close = rest[nameStart...].range(of: closer) else { out += rest[open.lowerBound...]; return out }
+            let name = rest[nameStart..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("t."), let text = strings[String(name.dropFirst(2))] {
+                out += triple ? text : HTMLText.escape(text)
+            } else {
+                out += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
+        }
+        out += rest
+        return out
     }
 
     private static func flatten(_ value: ContentValue, prefix: String, into flat: inout [String: String]) -> [String: Any] {
