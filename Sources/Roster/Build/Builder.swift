@@ -102,6 +102,7 @@ public enum Builder {
             }
             folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), context.deadlinesCalendar(), kind: "ics")
         }
+        clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder) }
         clock.step("Write feed, sitemap and open data", into: &report) {
             folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
             folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")

@@ -33,7 +33,7 @@ struct RenderContext: @unchecked Sendable {
     /// Whether the site carries fictional sample data, which every page then says.
     let hasSampleData: Bool
 
-    enum Section: String { case home, industries, showroom, notices, data, none }
+    enum Section: String { case home, industries, showroom, notices, data, search, none }
 
     /// The frame shared by all pages: head, header, navigation, breadcrumbs and footer.
     func page(title: String, path: String, section: Section, description: String? = nil,
@@ -73,6 +73,7 @@ struct RenderContext: @unchecked Sendable {
             "year": String(now.year),
             "meta": extraMeta,
             "dataHref": urls.data,
+            "search": searchFrame(section),
         ]
     }
 
