@@ -78,9 +78,9 @@ public struct Theme: Sendable {
         for file in FileSystem.walk(assetDir) {
             guard let bytes = FileSystem.read(assetDir.appendingPath(file)) else { continue }
             if file.hasPrefix("css/") && file.hasSuffix(".css") {
-                bundles["site.css", default: []] += Array("/* \(file) */\n".utf8) + bytes + [0x0A]
+                bundles["site.css", default: []] += CSSText.compact(bytes) + [0x0A]
             } else if file.hasPrefix("js/") && file.hasSuffix(".js") {
-                bundles["site.js", default: []] += Array("/* \(file) */\n".utf8) + bytes + [0x0A]
+                bundles["site.js", default: []] += JSText.compact(bytes) + [0x0A]
             } else {
                 add(file, bytes)
             }
@@ -174,5 +174,81 @@ extension FileSystem {
         }
         visit("")
         return out.sorted()
+    }
+}
+
+/// Shrinks CSS without changing its meaning: comments and indentation go, strings are kept as written.
+///
+/// Every page downloads the stylesheet; the comments that explain the theme are for its authors, not for phones.
+enum CSSText {
+    static func compact(_ css: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(css.count)
+        var i = 0
+        var atLineStart = true
+        while i < css.count {
+            let byte = css[i]
+            if byte == UInt8(ascii: "\"") {
+                // Copy a string literal untouched.
+                let quote = byte
+                out.append(byte); i += 1
+                while i < css.count {
+                    out.append(css[i])
+                    if css[i] == UInt8(ascii: "\\"), i + 1 < css.count { out.append(css[i + 1]); i += 2; continue }
+                    i += 1
+                    if css[i - 1] == quote || css[i - 1] == 0x0A { break }
+                }
+                atLineStart = false
+                continue
+            }
+            if byte == UInt8(ascii: "'") {
+                out.append(byte); i += 1
+                while i < css.count {
+                    out.append(css[i])
+                    if css[i] == UInt8(ascii: "\\"), i + 1 < css.count { out.append(css[i + 1]); i += 2; continue }
+                    i += 1
+                    if css[i - 1] == UInt8(ascii: "'") || css[i - 1] == 0x0A { break }
+                }
+                atLineStart = false
+                continue
+            }
+            if byte == UInt8(ascii: "/"), i + 1 < css.count, css[i + 1] == UInt8(ascii: "*") {
+                i += 2
+                while i + 1 < css.count && !(css[i] == UInt8(ascii: "*") && css[i + 1] == UInt8(ascii: "/")) { i += 1 }
+                i += 2
+                continue
+            }
+            if byte == 0x0A {
+                if !atLineStart { out.append(0x0A) }
+                atLineStart = true
+                i += 1
+                continue
+            }
+            if atLineStart && (byte == 0x20 || byte == 0x09) { i += 1; continue }
+            atLineStart = false
+            out.append(byte)
+            i += 1
+        }
+        return out
+    }
+}
+
+/// Drops whole-line `//` comments and indentation from a script, which every page downloads.
+///
+/// Only for scripts without template literals (backticks), where a line's leading text could be part of a string;
+/// those are kept exactly as written.
+enum JSText {
+    static func compact(_ js: [UInt8]) -> [UInt8] {
+        guard !js.contains(UInt8(ascii: "`")) else { return js }
+        var out: [UInt8] = []
+        out.reserveCapacity(js.count)
+        for line in js.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == 0x20 || $0 == 0x09 }
+            if trimmed.isEmpty { continue }
+            if trimmed.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) { continue }
+            out.append(contentsOf: trimmed)
+            out.append(0x0A)
+        }
+        return out
     }
 }
