@@ -101,24 +101,42 @@ struct FrontMatterDocument {
 
     /// Splits `---` front matter from the body; the closing line is `---` (or `...`).
     static func split(_ text: String) throws(SplitError) -> FrontMatterDocument {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
-        guard let first = lines.next(), first.trimmingTrailingSpaces() == "---" else {
-            throw SplitError(message: "文件开头缺少 YAML 头信息：第一行应是 “---”", line: 1)
-        }
-        var frontLines: [Substring] = []
-        var lineNumber = 1
-        while let line = lines.next() {
-            lineNumber += 1
-            let trimmed = line.trimmingTrailingSpaces()
-            if trimmed == "---" || trimmed == "..." {
-                var bodyLines: [Substring] = []
-                while let rest = lines.next() { bodyLines.append(rest) }
-                return FrontMatterDocument(frontMatter: frontLines.joined(separator: "\n"), frontMatterFirstLine: 2,
-                                           body: bodyLines.joined(separator: "\n"), bodyFirstLine: lineNumber + 1)
+        // Works on UTF-8 bytes: Character-by-character splitting of every file was a measurable cost at scale.
+        var text = text
+        let result = text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Result<FrontMatterDocument, SplitError> in
+            func lineEnd(from start: Int) -> Int {
+                var i = start
+                while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+                return i
             }
-            frontLines.append(line)
+            func isMarker(_ start: Int, _ end: Int, _ marker: UInt8) -> Bool {
+                var e = end
+                while e > start && (bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09) { e -= 1 }
+                return e - start == 3 && bytes[start] == marker && bytes[start + 1] == marker && bytes[start + 2] == marker
+            }
+            func string(_ from: Int, _ to: Int) -> String {
+                from >= to ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+            }
+            let firstEnd = lineEnd(from: 0)
+            guard isMarker(0, firstEnd, 0x2D) else {
+                return .failure(SplitError(message: "文件开头缺少 YAML 头信息：第一行应是 “---”", line: 1))
+            }
+            var start = firstEnd + 1
+            var lineNumber = 2
+            while start <= bytes.count {
+                let end = lineEnd(from: start)
+                if start < bytes.count && (isMarker(start, end, 0x2D) || isMarker(start, end, 0x2E)) {
+                    let frontEnd = start > firstEnd + 1 ? start - 1 : start
+                    return .success(FrontMatterDocument(frontMatter: string(firstEnd + 1, frontEnd), frontMatterFirstLine: 2,
+                                               body: string(min(end + 1, bytes.count), bytes.count), bodyFirstLine: lineNumber + 1))
+                }
+                if end >= bytes.count { break }
+                start = end + 1
+                lineNumber += 1
+            }
+            return .failure(SplitError(message: "YAML 头信息没有结束：缺少第二个 “---” 行", line: 1))
         }
-        throw SplitError(message: "YAML 头信息没有结束：缺少第二个 “---” 行", line: 1)
+        return try result.get()
     }
 }
 

@@ -16,7 +16,8 @@ enum YAMLReader {
     static func parse(_ text: String, lineOffset: Int = 0) throws(SyntaxError) -> ContentValue {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // The basic resolver: scalars stay text (the schema types them), and no regular expression runs per scalar.
+            root = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw describe(error, lineOffset: lineOffset)
         } catch {

@@ -38,6 +38,15 @@ public struct Markdown: Sendable {
 
     /// Renders `text` to HTML; `collectLinks` also lists every link and image target.
     public func render(_ text: String, collectLinks: Bool = false) -> Rendered {
+        process(text, collectLinks: collectLinks, html: true)
+    }
+
+    /// The link and image targets of `text`, without rendering HTML (what `check` needs).
+    public func links(in text: String) -> [Link] {
+        process(text, collectLinks: true, html: false).links
+    }
+
+    private func process(_ text: String, collectLinks: Bool, html wantsHTML: Bool) -> Rendered {
         guard let parser = cmark_parser_new(options) else { return Rendered(html: "", links: []) }
         defer { cmark_parser_free(parser) }
         for name in Markdown.extensionNames {
@@ -69,6 +78,7 @@ public struct Markdown: Sendable {
                 }
             }
         }
+        guard wantsHTML else { return Rendered(html: "", links: links) }
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return Rendered(html: "", links: links)
         }

@@ -47,3 +47,29 @@ public enum HTMLText {
         return !rest.isEmpty && !url.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
     }
 }
+
+extension String {
+    /// Replaces every `token` (such as `{n}`) in interface text with `value`.
+    ///
+    /// A byte-level scan: Foundation's `replacingOccurrences` bridges to NSString and showed up in profiles of
+    /// large builds, where it runs several times per page.
+    func filling(_ token: String, _ value: String) -> String {
+        let haystack = Array(utf8), needle = Array(token.utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count else { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(haystack.count + value.utf8.count)
+        var i = 0
+        var replaced = false
+        while i < haystack.count {
+            if haystack[i] == needle[0], i + needle.count <= haystack.count, haystack[i..<(i + needle.count)].elementsEqual(needle) {
+                out.append(contentsOf: value.utf8)
+                i += needle.count
+                replaced = true
+            } else {
+                out.append(haystack[i])
+                i += 1
+            }
+        }
+        return replaced ? String(decoding: out, as: UTF8.self) : self
+    }
+}

@@ -16,6 +16,7 @@ struct RenderContext: @unchecked Sendable {
         self.theme = theme
         self.urls = SiteURLs(config: site.config)
         self.now = now
+        hasSampleData = site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
         self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML, basePath: urls.basePath)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
@@ -30,9 +31,7 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// Whether the site carries fictional sample data, which every page then says.
-    var hasSampleData: Bool {
-        site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
-    }
+    let hasSampleData: Bool
 
     enum Section: String { case home, industries, showroom, notices, data, search, none }
 
@@ -110,7 +109,10 @@ struct RenderContext: @unchecked Sendable {
             "status": provider.status.rawValue,
             "statusLabel": statusLabel(provider.status),
             "flagged": provider.status != .recommended,
-            "initial": Pinyin.initial(of: provider.name),
+            "initial": DirectoryOrder.initial(provider.name),
+            "facetTypes": Facet.attribute(provider.types.map(\.rawValue)),
+            "facetAreas": Facet.attribute(provider.serviceAreas),
+            "hasAreas": !provider.serviceAreas.isEmpty,
         ]
     }
 
@@ -122,6 +124,8 @@ struct RenderContext: @unchecked Sendable {
             "href": urls.case(item.id),
             "industry": industryName(item.industry),
             "industryHref": urls.industry(item.industry),
+            "industryID": item.industry,
+            "facetAreas": Facet.attribute(item.areas),
             "enterprise": item.enterprise,
             "areas": item.areas,
             "summary": present(item.summary),
@@ -145,6 +149,16 @@ struct RenderContext: @unchecked Sendable {
             percent = Format.decimal(ratio, fractionDigits: 0) + "%"
         }
         let sign = change > 0 ? "+" : ""
+        let before = Format.decimal(result.before) + result.unit, after = Format.decimal(result.after) + result.unit
+        let magnitude = Format.decimal(change < 0 ? -change : change) + result.unit
+        // Said in words, without judging: whether lower is better depends on the metric, which the data does not say.
+        var changeWords = change == 0 ? t("case.unchanged")
+            : t(change < 0 ? "case.decrease" : "case.increase").filling("{amount}", magnitude)
+        if !percent.isEmpty && change != 0 { changeWords += "（\(sign)\(percent)）" }
+        let sentence = t("case.chart_sentence")
+            .filling("{before}", before)
+            .filling("{after}", after)
+            .filling("{change}", changeWords)
         return [
             "metric": result.metric,
             "before": Format.decimal(result.before),
@@ -152,7 +166,9 @@ struct RenderContext: @unchecked Sendable {
             "unit": result.unit,
             "change": sign + Format.decimal(change) + result.unit,
             "changePercent": percent.isEmpty ? false : sign + percent,
-            "text": "\(result.metric) \(Format.decimal(result.before))\(result.unit) → \(Format.decimal(result.after))\(result.unit)",
+            "changeWords": changeWords,
+            "sentence": sentence,
+            "text": "\(result.metric) \(before) → \(after)",
         ]
     }
 
@@ -176,7 +192,7 @@ enum Format {
         var value = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, fractionDigits, .plain)
-        var text = NSDecimalNumber(decimal: rounded).stringValue
+        var text = rounded.description
         if text.contains("."), text.hasSuffix("0") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

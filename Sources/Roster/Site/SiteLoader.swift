@@ -38,6 +38,8 @@ public enum SiteLoader {
         let calendar = loadCalendar(content: content, findings: &findings)
         let media = listMedia(content: content, findings: &findings)
 
+        findings = PlaceholderRules.apply(providers.placeholders + cases.placeholders + notices.placeholders, to: findings)
+
         guard let config else { return Result(site: nil, findings: findings.all) }
         let site = Site(root: root, config: config, industries: industries, providers: providers.entries, cases: cases.entries,
                         notices: notices.entries, calendar: calendar, mediaFiles: media.files, mediaSizes: media.sizes)
@@ -89,6 +91,8 @@ public enum SiteLoader {
     struct Decoded<T: Sendable>: Sendable {
         var entries: [T] = []
         var findings: [Finding] = []
+        /// `【待填写…】` marks left from `roster new`, found while the file's bytes are at hand.
+        var placeholders: [Finding] = []
     }
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
@@ -101,6 +105,7 @@ public enum SiteLoader {
         for result in results {
             out.entries.append(contentsOf: result.entries)
             out.findings.append(contentsOf: result.findings)
+            out.placeholders.append(contentsOf: result.placeholders)
         }
         return out
     }
@@ -117,6 +122,7 @@ public enum SiteLoader {
         guard let bytes = FileSystem.read(file.absolutePath) else {
             return fail("io.read", "无法读取文件", line: 1)
         }
+        result.placeholders = PlaceholderRules.scan(bytes, file: file.relativePath)
         if bytes.count > ContentLimits.maxFileBytes {
             return fail("content.too-large", "文件太大（\(bytes.count / 1_048_576) MB，上限 \(ContentLimits.maxFileBytes / 1_048_576) MB）",
                         line: 1, hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")

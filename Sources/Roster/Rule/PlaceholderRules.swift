@@ -1,0 +1,51 @@
+import Foundation
+
+/// Text left from `roster new` (`【待填写…】`) is an error: a half-filled entry must never be published.
+///
+/// The marks are looked for in the files themselves (also in files too broken to decode), so each is reported
+/// at its own line and column, in the front matter and in the body alike. It runs as the last part of loading,
+/// where it also drops the other findings about the same lines (a mark in `role:` is not also “not an allowed
+/// value”), so an editor filling in a new file sees one error per blank.
+enum PlaceholderRules {
+    static func apply(_ marks: [Finding], to findings: FindingList) -> FindingList {
+        guard !marks.isEmpty else { return findings }
+        let lines = Set(marks.map { "\($0.location.file):\($0.location.line)" })
+        var result = FindingList()
+        result.append(contentsOf: findings.all.filter { !lines.contains("\($0.location.file):\($0.location.line)") })
+        result.append(contentsOf: marks)
+        return result
+    }
+
+    /// The marks in one file's bytes (also when they are not valid UTF-8 or YAML).
+    static func scan(_ bytes: [UInt8], file: String) -> [Finding] {
+        // Most files have none: look for the mark's bytes before decoding anything.
+        let mark = Array(Scaffold.placeholderMark.utf8)
+        guard let first = mark.first, bytes.count >= mark.count else { return [] }
+        var found = false
+        var i = 0
+        while i + mark.count <= bytes.count {
+            if bytes[i] == first && bytes[i..<(i + mark.count)].elementsEqual(mark) { found = true; break }
+            i += 1
+        }
+        guard found else { return [] }
+        var findings = FindingList()
+        scan(String(decoding: bytes, as: UTF8.self), file: file, into: &findings)
+        return findings.all
+    }
+
+    static func scan(_ text: String, file: String, into findings: inout FindingList) {
+        guard text.contains(Scaffold.placeholderMark) else { return }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let mark = rest.range(of: Scaffold.placeholderMark) {
+                if line[..<mark.lowerBound].trimmingCharacters(in: .whitespaces).hasPrefix("#") { break }  // a YAML comment
+                let end = rest[mark.lowerBound...].firstIndex(of: "】").map { rest.index(after: $0) } ?? rest.endIndex
+                let column = line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: mark.lowerBound) + 1
+                findings.error("content.placeholder", at: SourceLocation(file: file, line: index + 1, column: column),
+                               "还有没填写的内容：\(rest[mark.lowerBound..<end])",
+                               hint: "把【待填写……】整个换成真实内容；标着“选填”的字段用不上就删掉那一行")
+                rest = rest[end...]
+            }
+        }
+    }
+}
