@@ -19,6 +19,9 @@ struct SearchTokeniserTests {
         #expect(SearchText.pieces("5G专网、ＥＲＰ集成") == [.word("5g"), han("专网"), .word("erp"), han("集成")])
         #expect(SearchText.terms("IATF 16949") == ["iatf", "16949"])
         #expect(SearchText.terms("OEE提升") == SearchText.terms("oee提升"))
+        // Camel case also gives its parts, so MES finds iMES.
+        #expect(SearchText.terms("iMES套件").filter { $0.allSatisfy(\.isASCII) } == ["imes", "mes"])
+        #expect(SearchText.terms("SaaS").filter { $0.allSatisfy(\.isASCII) } == ["saas"])
     }
 
     @Test("text splits at punctuation and spaces; a query joins Han across spaces only")
@@ -277,6 +280,19 @@ struct DefaultSiteSearchTests {
             }
         }
         #expect(total < 200_000, "search files total \(total) bytes")
+    }
+
+    @Test("the search script is shipped without comments or indentation, and the search page stays within 60 KB")
+    func scriptSize() throws {
+        let source = try String(contentsOfFile: repositoryRoot + "/Themes/default/assets/search.js", encoding: .utf8)
+        #expect(!source.contains("`"), "template literals stop the build from compacting search.js")
+        let (theme, _) = Theme.load(root: repositoryRoot, name: "default", language: "zh-CN")
+        let assets = try #require(theme?.assets)
+        let script = try #require(assets["search.js"]).bytes
+        let text = String(decoding: script, as: UTF8.self)
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("//") || $0.hasPrefix(" ") })
+        let total = script.count + (assets["site.js"]?.bytes.count ?? 0) + (assets["site.css"]?.bytes.count ?? 0)
+        #expect(total < 60 * 1024, "the /search/ page loads \(total) bytes of CSS and JS")
     }
 
     @Test("two builds write identical index files")

@@ -81,6 +81,10 @@ public struct Theme: Sendable {
                 bundles["site.css", default: []] += CSSText.compact(bytes) + [0x0A]
             } else if file.hasPrefix("js/") && file.hasSuffix(".js") {
                 bundles["site.js", default: []] += JSText.compact(bytes) + [0x0A]
+            } else if file.hasSuffix(".js") {
+                add(file, JSText.compact(bytes))
+            } else if file.hasSuffix(".css") {
+                add(file, CSSText.compact(bytes))
             } else {
                 add(file, bytes)
             }

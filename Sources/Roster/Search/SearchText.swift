@@ -97,28 +97,45 @@ public enum SearchText {
 
     /// The terms of `terms(_:)` without making a string of each Han term: a character as its code point,
     /// a pair as `1 << 42 | first << 21 | second`; words as strings. The index builder's inner loop.
+    ///
+    /// A word written in camel case also gives the parts from each capital on (iMES → imes, mes; OptiFlow →
+    /// optiflow, flow), two letters or more, so MES finds a product called iMES.
     static func scan(_ text: String, han: (UInt64) -> Void, word: (String) -> Void) {
         var previous: UInt32?
         var current = String.UnicodeScalarView()
+        var parts: [Int] = []
+        var lastWasLower = false
+        func flush() {
+            guard !current.isEmpty else { return }
+            word(String(current))
+            for start in parts where current.count - start >= 2 {
+                word(String(current[current.index(current.startIndex, offsetBy: start)...]))
+            }
+            current = String.UnicodeScalarView()
+            parts.removeAll()
+        }
         for original in text.unicodeScalars {
             let scalar = fold(original)
             if isHan(scalar) {
-                if !current.isEmpty { word(String(current)); current = String.UnicodeScalarView() }
+                flush()
                 let value = scalar.value
                 if let previous { han(1 << 42 | UInt64(previous) << 21 | UInt64(value)) }
                 if !stopCharacters.contains(scalar) { han(UInt64(value)) }
                 previous = value
+                lastWasLower = false
             } else {
                 previous = nil
                 if isWordCharacter(scalar) {
+                    if lastWasLower && original.properties.isUppercase { parts.append(current.count) }
+                    lastWasLower = original.properties.isLowercase
                     current.append(scalar)
-                } else if !current.isEmpty {
-                    word(String(current))
-                    current = String.UnicodeScalarView()
+                } else {
+                    flush()
+                    lastWasLower = false
                 }
             }
         }
-        if !current.isEmpty { word(String(current)) }
+        flush()
     }
 
     /// The visible text of rendered Markdown: tags removed (block ends become line breaks), entities decoded,

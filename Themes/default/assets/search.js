@@ -1,6 +1,7 @@
 // Site search with no server, loaded by the /search/ page only: reads the index the build writes under search/
 // and answers in the browser. Tokeniser and ranking mirror Sources/Roster/Search (SearchText.swift,
-// SearchEngine.swift) step for step; the browser tests hold both to the same recorded rankings.
+// SearchEngine.swift) step for step; the browser tests hold both to the same recorded rankings. No template
+// literals (backticks), so that the build may strip this file's comments and indentation.
 // A browser that cannot run this keeps the page's "search needs JavaScript" message and its links.
 (() => {
   "use strict";
@@ -20,7 +21,7 @@
   const codePoints = (text) => Array.from(text, (ch) => ch.codePointAt(0));
   const str = (cps) => String.fromCodePoint(...cps);
 
-  // Han runs and words; with `join`, whitespace between Han characters vanishes (质量 追溯 = 质量追溯).
+  // Han runs and words; with join set, whitespace between Han characters vanishes (质量 追溯 = 质量追溯).
   function pieces(text, join) {
     const out = [];
     let han = [], word = [], space = false;
@@ -245,7 +246,7 @@
 
     shard(n) {
       if (!this.shards.has(n)) {
-        this.shards.set(n, fetch(`${this.base}${this.m.version}/t/${n}.bin`)
+        this.shards.set(n, fetch(this.base + this.m.version + "/t/" + n + ".bin")
           .then((r) => { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); })
           .then((buf) => decodeShard(new Uint8Array(buf), this.m.fieldSets, this.m.documents)));
       }
@@ -253,7 +254,7 @@
     }
 
     doc(n) {
-      if (!this.docs.has(n)) this.docs.set(n, getJSON(`${this.base}${this.m.version}/d/${n}.json`));
+      if (!this.docs.has(n)) this.docs.set(n, getJSON(this.base + this.m.version + "/d/" + n + ".json"));
       return this.docs.get(n);
     }
 
@@ -305,7 +306,8 @@
         for (let i = 0; i + n.cps.length <= folded.length; i++) {
           let k = 0;
           while (k < n.cps.length && folded[i + k] === n.cps[k]) k++;
-          if (k < n.cps.length || (n.word && i > 0 && isWord(folded[i - 1]))) continue;
+          // A word is marked where a word starts, or a camel-case part (the MES of iMES).
+          if (k < n.cps.length || (n.word && i > 0 && isWord(folded[i - 1]) && !(/\p{Ll}/u.test(String.fromCodePoint(chars[i - 1])) && /\p{Lu}/u.test(String.fromCodePoint(chars[i]))))) continue;
           marks.fill(1, i, i + k);
           hits.push({ at: i, group: n.group });
         }
@@ -370,7 +372,7 @@
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (all, k) => values[k] !== undefined ? values[k] : all);
   const anySelected = () => groups.some((g) => state.selected[g.key].size);
 
-  // Whether a result passes every facet group but `except` (a group's own counts ignore its own choices).
+  // Whether a result passes every facet group but except (a group's own counts ignore its own choices).
   const passes = (m, d, except) => groups.every((g) => {
     const sel = state.selected[g.key];
     if (g.key === except || !sel.size) return true;
@@ -407,7 +409,7 @@
       g.values(m).forEach((v, i) => {
         if (!(bits & (1 << i)) && !state.selected[g.key].has(v.id)) return;
         const row = el("div", "search-facet-option"), box = el("input"), label = el("label", null, v.label + " ");
-        Object.assign(box, { type: "checkbox", id: `facet-${g.key}-${v.id}`, value: v.id, checked: state.selected[g.key].has(v.id) });
+        Object.assign(box, { type: "checkbox", id: "facet-" + g.key + "-" + v.id, value: v.id, checked: state.selected[g.key].has(v.id) });
         Object.assign(box.dataset, { group: g.key, bit: i });
         label.htmlFor = box.id;
         label.append(el("span", "search-facet-count"));
@@ -428,7 +430,7 @@
     for (const box of facetsBox.querySelectorAll("input[type=checkbox]")) {
       const g = groups.find((x) => x.key === box.dataset.group), bit = 1 << Number(box.dataset.bit);
       const n = state.results.filter((r) => (g.of(m, r.doc) & bit) && passes(m, r.doc, g.key)).length;
-      box.nextSibling.querySelector(".search-facet-count").textContent = `(${n})`;
+      box.nextSibling.querySelector(".search-facet-count").textContent = "(" + n + ")";
     }
     const clear = facetsBox.querySelector("[data-search-clear]");
     if (clear) clear.hidden = !anySelected();
@@ -453,7 +455,7 @@
       const t = find(doc.t);
       appendMarked(link, t, 0, t.chars.length);
       title.append(link);
-      badge.append(el("span", `badge badge-kind-${kind}`, S.kinds[m.kindOf[r.doc]]));
+      badge.append(el("span", "badge badge-kind-" + kind, S.kinds[m.kindOf[r.doc]]));
       snippet(text, find(doc.s), 90);
       item.append(title, badge);
       if (doc.m) item.append(el("p", "search-result-meta", doc.m));
