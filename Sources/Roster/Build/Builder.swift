@@ -156,7 +156,7 @@ public enum Builder {
         }
         let content = context.site.root.appendingPath("Content")
         for file in context.site.mediaFiles {
-            if let bytes = FileSystem.read(content.appendingPath(file)) { folder.write(file, bytes, kind: "media") }
+            folder.copy(from: content.appendingPath(file), to: file, kind: "media")
         }
     }
 

@@ -158,6 +158,17 @@ struct JSONReader {
     }
 
     private mutating func parseString() throws(SyntaxError) -> String {
+        let (startLine, startColumn) = (line, column)
+        let text = try parseStringBody()
+        // Escapes such as \u0001 or \b would smuggle in characters that the raw text may not hold.
+        if let (scalar, _, _) = HiddenCharacters.first(in: text) {
+            throw SyntaxError(message: HiddenCharacters.message(scalar, in: "字符串里"),
+                              line: startLine, column: startColumn)
+        }
+        return text
+    }
+
+    private mutating func parseStringBody() throws(SyntaxError) -> String {
         index += 1  // opening quote
         var out: [UInt8] = []
         while true {

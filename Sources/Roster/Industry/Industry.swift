@@ -26,7 +26,9 @@ public struct Industry: Sendable, Identifiable {
         }
         guard let id, let name else { return nil }
         if !Slug.isValid(id) {
+            // Refused, not kept: the id becomes a folder name of the output.
             object.reader.error("schema.id", at: object["id"]!, "行业 id “\(id)” 不是合法的 id", hint: Slug.hint)
+            return nil
         }
         return Industry(id: id, name: name, summary: object.text("summary"), quotas: quotas,
                         source: EntrySource(location: object.location, fields: object.fieldLocations))

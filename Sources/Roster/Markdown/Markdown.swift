@@ -32,12 +32,24 @@ public struct Markdown: Sendable {
         public var links: [Link]
     }
 
+    /// Whether a link or image target may stay: http(s), mailto, tel, relative, and for images the raster `data:`
+    /// types that cmark-gfm's safe mode keeps too.
+    static func isSafeTarget(_ url: String, isImage: Bool) -> Bool {
+        guard let scheme = HTMLText.scheme(of: url) else { return true }
+        if HTMLText.allowedSchemes.contains(scheme) { return true }
+        guard isImage, scheme == "data" else { return false }
+        let lower = url.lowercased()
+        return ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"].contains { lower.hasPrefix($0) }
+    }
+
     private var options: Int32 {
         Int32(CMARK_OPT_FOOTNOTES) | Int32(CMARK_OPT_VALIDATE_UTF8) | (unsafeHTML ? Int32(CMARK_OPT_UNSAFE) : Int32(CMARK_OPT_DEFAULT))
     }
 
     /// Renders `text` to HTML; `collectLinks` also lists every link and image target.
     public func render(_ text: String, collectLinks: Bool = false) -> Rendered {
+        // The loader refuses bodies beyond the limits, with their line; this keeps every other caller safe too.
+        if MarkdownLimits.check(text) != nil { return Rendered(html: "", links: []) }
         guard let parser = cmark_parser_new(options) else { return Rendered(html: "", links: []) }
         defer { cmark_parser_free(parser) }
         for name in Markdown.extensionNames {
@@ -53,7 +65,7 @@ public struct Markdown: Sendable {
         defer { cmark_node_free(document) }
         var links: [Link] = []
         let rebase = basePath != "/"
-        if collectLinks || rebase, let iterator = cmark_iter_new(document) {
+        if let iterator = cmark_iter_new(document) {
             defer { cmark_iter_free(iterator) }
             while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
                 guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
@@ -62,6 +74,11 @@ public struct Markdown: Sendable {
                 let url = String(cString: pointer)
                 if collectLinks {
                     links.append(Link(url: url, line: Int(cmark_node_get_start_line(node)), isImage: type == CMARK_NODE_IMAGE))
+                }
+                // cmark-gfm's unsafe mode also lets javascript: and friends through; raw HTML is the only thing opted into.
+                if unsafeHTML, !Markdown.isSafeTarget(url, isImage: type == CMARK_NODE_IMAGE) {
+                    _ = cmark_node_set_url(node, "")
+                    continue
                 }
                 // Editors write site paths from the site root; the site may live under a path such as /dx/.
                 if rebase, url.hasPrefix("/"), !url.hasPrefix("//") {
