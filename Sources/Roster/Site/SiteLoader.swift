@@ -328,7 +328,7 @@ public enum SiteLoader {
                     continue
                 }
                 seenLowercased[name.lowercased()] = name
-                if HiddenCharacters.contains(name) || name.contains("\\") {
+                if HiddenCharacters.contains(name) || name.unicodeScalars.contains(where: { $0.value < 0x20 }) || name.contains("\\") {
                     findings.error("path.name", at: at, "文件名里有控制字符或反斜杠 “\\”",
                                    hint: "文件名只用文字、字母、数字、“-”、“_” 和 “.”")
                 } else if FileSystem.isSymlink(path) {
