@@ -3,8 +3,8 @@ import CCmarkGFM
 
 /// Markdown rendered by cmark-gfm: GFM tables, strikethrough, autolinks, tag filter, task lists and footnotes.
 ///
-/// Raw HTML is omitted unless the site opts in (`markdown: {unsafe_html: true}`); in safe mode cmark-gfm
-/// also drops `javascript:`, `vbscript:`, `file:` and non-image `data:` link targets.
+/// Raw HTML is omitted unless the site opts in (`markdown: {unsafe_html: true}`). Link and image targets keep
+/// only the schemes `check` allows (http, https, mailto, tel; raster `data:` images), in either mode.
 public struct Markdown: Sendable {
     public var unsafeHTML: Bool
     /// Prefix for links written as site paths (`/providers/x/` → `/dx/providers/x/`).
@@ -80,8 +80,10 @@ public struct Markdown: Sendable {
                 if collectLinks {
                     links.append(Link(url: url, line: Int(cmark_node_get_start_line(node)), isImage: type == CMARK_NODE_IMAGE))
                 }
-                // cmark-gfm's unsafe mode also lets javascript: and friends through; raw HTML is the only thing opted into.
-                if unsafeHTML, !Markdown.isSafeTarget(url, isImage: type == CMARK_NODE_IMAGE) {
+                // cmark-gfm's safe mode drops only javascript:, vbscript:, file: and data:; an autolink such as
+                // <ms-msdt:…> or <search-ms:…> would still reach an OS protocol handler, and unsafe mode drops nothing.
+                // Only the schemes `check` allows are kept, in either mode: raw HTML is all that unsafe mode opts into.
+                if !Markdown.isSafeTarget(url, isImage: type == CMARK_NODE_IMAGE) {
                     _ = cmark_node_set_url(node, "")
                     continue
                 }

@@ -38,12 +38,18 @@ public enum HTMLText {
         return changed ? out : text
     }
 
-    /// A view model with ``unglued(_:)`` applied to every string in it.
+    /// A view model with ``unglued(_:)`` applied to every string that the template escapes: keys ending in
+    /// `HTML` hold markup Roster made (rendered Markdown, written with `{{{…}}}`) and are left as they are.
     static func ungluedValues(_ value: Any) -> Any {
+        func map(_ map: [String: Any]) -> [String: Any] {
+            var out = map
+            for (key, value) in map where !key.hasSuffix("HTML") { out[key] = ungluedValues(value) }
+            return out
+        }
         switch value {
         case let text as String: return unglued(text)
-        case let map as [String: Any]: return map.mapValues(ungluedValues)
-        case let list as [[String: Any]]: return list.map { $0.mapValues(ungluedValues) }
+        case let dictionary as [String: Any]: return map(dictionary)
+        case let list as [[String: Any]]: return list.map(map)
         case let list as [String]: return list.map(unglued)
         case let list as [Any]: return list.map(ungluedValues)
         default: return value

@@ -120,20 +120,27 @@ public enum SiteLoader {
 
     private static func decodeFile<T>(_ file: SourceFile, what: String, keys: [String],
                                       decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
-        let reader = FieldReader(file: file.relativePath)
-        var result = Decoded<T>()
-        func fail(_ rule: String, _ message: String, line: Int, column: Int = 1, hint: String = "") -> Decoded<T> {
-            result.findings.append(Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: line, column: column),
-                                           message, hint: hint))
-            return result
+        func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
+            Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
         // Judge the size before reading, so a huge file costs no memory.
         let size = FileSystem.size(file.absolutePath)
         if size > ContentLimits.maxFileBytes {
-            return fail("content.too-large", ContentLimits.tooLarge(size), line: 1, hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
+            return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
         }
-        guard let bytes = FileSystem.read(file.absolutePath) else {
-            return fail("io.read", "无法读取文件", line: 1)
+        guard let bytes = FileSystem.read(file.absolutePath) else { return fail("io.read", "无法读取文件") }
+        return decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+    }
+
+    /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
+    static func decodeBytes<T>(_ bytes: [UInt8], relativePath: String, what: String, keys: [String],
+                               decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        let reader = FieldReader(file: relativePath)
+        var result = Decoded<T>()
+        func fail(_ rule: String, _ message: String, line: Int, column: Int = 1, hint: String = "") -> Decoded<T> {
+            result.findings.append(Finding(.error, rule, at: SourceLocation(file: relativePath, line: line, column: column),
+                                           message, hint: hint))
+            return result
         }
         let text: String
         do {
@@ -144,8 +151,8 @@ public enum SiteLoader {
         if text.allSatisfy({ $0.isWhitespace }) {
             return fail("content.empty", "文件是空的", line: 1, hint: "写上内容，或删除这个文件")
         }
-        let stem = file.relativePath.lastPathComponent.deletingPathExtension
-        if file.relativePath.hasSuffix(".json") {
+        let stem = relativePath.lastPathComponent.deletingPathExtension
+        if relativePath.hasSuffix(".json") {
             let root: ContentValue
             do {
                 root = try JSONReader.parse(Array(text.utf8))
@@ -178,7 +185,7 @@ public enum SiteLoader {
             var body = MarkdownBody(text: document.body, firstLine: document.bodyFirstLine)
             if let violation = MarkdownLimits.check(body.text) {
                 result.findings.append(Finding(.error, "markdown.limits",
-                                               at: SourceLocation(file: file.relativePath, line: body.firstLine + violation.line - 1),
+                                               at: SourceLocation(file: relativePath, line: body.firstLine + violation.line - 1),
                                                violation.message, hint: violation.hint))
                 body = MarkdownBody(text: "", firstLine: body.firstLine)
             }

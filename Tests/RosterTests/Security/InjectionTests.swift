@@ -210,6 +210,8 @@ struct URLTests {
         "jav&#x61;script:alert(1)", "javascript&colon;alert(1)", "java&Tab;script:alert(1)", "&#x20;javascript:alert(1)",
         "vbscript:msgbox(1)", "VBScript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
         "DATA:text/html,<script>alert(1)</script>", "data:image/svg+xml;base64,PHN2Zy8+", "file:///etc/passwd",
+        // Operating-system protocol handlers, which cmark-gfm's safe mode alone lets through.
+        "ms-msdt:/id%20PCWDiagnostic", "search-ms:query=x", "intent://x#Intent;end", "httpq://example.com/",
     ]
 
     @Test("Markdown links, images, autolinks and reference links never carry a dangerous scheme", arguments: dangerous)
