@@ -27,7 +27,9 @@ import Foundation
             if error.line != 1 { broken.append("split error at line \(error.line)") }
             return broken
         }
-        let bodyLines = document.body.split(separator: "\n", omittingEmptySubsequences: false).count
+        // A file that ends right after its closing line has an empty body "starting" one line past the end.
+        let bodyLines = document.body.isEmpty ? max(0, lineCount - (document.bodyFirstLine - 1))
+            : document.body.split(separator: "\n", omittingEmptySubsequences: false).count
         if document.bodyFirstLine - 1 + bodyLines != lineCount {
             broken.append("lines lost or invented: body starts at \(document.bodyFirstLine), \(bodyLines) body lines, \(lineCount) in all")
         }
@@ -71,7 +73,8 @@ import Foundation
             findings = decoded.findings
             site = Fixture.shared.site(adding: decoded.entries)
         }
-        let lineCount = body.split(separator: 0x0A, omittingEmptySubsequences: false).count
+        // Lines as an editor counts them: CR LF and a lone CR end a line too.
+        let lineCount = String(decoding: body, as: UTF8.self).replacingCRLF().split(separator: "\n", omittingEmptySubsequences: false).count
         for finding in findings + Rules.check(site).filter({ $0.location.file == path }) {
             if finding.location.file != path || finding.location.line < 1 || finding.location.line > max(lineCount, 1)
                 || finding.location.column < 1 || finding.message.isEmpty {
@@ -144,6 +147,8 @@ import Foundation
         for attribute in tag.attributes where attribute.name == "href" || attribute.name == "src" {
             guard let scheme = HTMLTag.browserScheme(attribute.value) else { continue }
             if ["http", "https", "mailto", "tel"].contains(scheme) { continue }
+            // The theme's empty favicon (it stops browsers asking for /favicon.ico).
+            if tag.name == "link", attribute.value == "data:," { continue }
             if tag.name == "img", scheme == "data",
                ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"].contains(where: {
                    attribute.value.lowercased().trimmingCharacters(in: .whitespaces).hasPrefix($0) }) { continue }

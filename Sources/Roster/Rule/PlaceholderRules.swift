@@ -21,9 +21,12 @@ enum PlaceholderRules {
         var findings = FindingList()
         for kind in Scaffold.Kind.allCases {
             let folder = "Content/\(kind.folder)"
+            // Only what the loader itself reads: no symlinked folder or file, no special file, nothing over the size limit.
+            guard !FileSystem.isSymlink(root.appendingPath("Content")), !FileSystem.isSymlink(root.appendingPath(folder)) else { continue }
             for name in FileSystem.list(root.appendingPath(folder)) where name.hasSuffix(".md") || name.hasSuffix(".json") {
                 let path = root.appendingPath(folder + "/" + name)
-                guard !FileSystem.isSymlink(path), let bytes = FileSystem.read(path) else { continue }
+                guard FileSystem.isRegularFile(path), FileSystem.size(path) <= ContentLimits.maxFileBytes,
+                      let bytes = FileSystem.read(path) else { continue }
                 scan(String(decoding: bytes, as: UTF8.self), file: folder + "/" + name, into: &findings)
             }
         }
