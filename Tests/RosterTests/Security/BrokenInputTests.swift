@@ -143,10 +143,14 @@ struct BrokenInputTests {
              "chain_leader": {"mode": "lead", "revenue_last_year": 1e999999999, "pilot_enterprises": 99999999999999999999999999}}
             """)
         #expect(numbers.count == 2 && numbers.allSatisfy { $0.rule == "schema.type" }, "\(numbers.map(\.compilerStyle))")
-        let items = (0..<20_000).map { #"{"id": "p\#($0)", "name": "甲\#($0)"}"# }.joined(separator: ",\n")
-        let (array, seconds) = try findings(for: "Content/providers/many.json", "[\n" + items + "\n]")
-        #expect(array.count == 20_000 * 4, "four required fields missing in each item: \(array.count)")
-        #expect(seconds < 20, "\(seconds) s")
+        let items = (0..<20_000).map { #"{"id": "p\#($0)", "name": "甲\#($0)"}"# }
+        for separator in [",\n", ","] {  // one item a line, and minified on one line (columns once cost quadratic time)
+            let (array, seconds) = try findings(for: "Content/providers/many.json", "[" + items.joined(separator: separator) + "]")
+            #expect(array.count == 20_000 * 4, "four required fields missing in each item: \(array.count)")
+            #expect(seconds < 20, "\(separator.debugDescription): \(seconds) s")
+        }
+        let (position, _) = try findings(for: "Content/providers/pos.json", #"[{"id": "a", "名字": 1}, {"id": "b", "nam": 2}]"#)
+        #expect(position.contains { $0.rule == "schema.unknown-key" && $0.location.column == 36 } && position.contains { $0.location.column == 14 }, "\(position.map(\.compilerStyle))")
     }
 
     @Test("numbers and dates at the edges of their types are errors, never a crash or an endless loop", arguments: [

@@ -7,7 +7,8 @@ import Testing
 
 /// Text that tries every way out of the context it lands in: HTML text and attributes, Mustache, JSON in a
 /// script, XML, CSV. It begins with a Chinese character so it sorts and groups like an ordinary name.
-private let hostile = #"甲"'><script>alert(1)</script><img src=x onerror=alert(1)>{{t.footer.sponsor}}{{{bodyHTML}}}&amp;&#x3c;]]><!--"# + "\u{2028}\u{2029}"
+private let hostile = #"甲"'><script>alert(1)</script><img src=x onerror=alert(1)>{{t.footer.sponsor}}{{{bodyHTML}}}&amp;&#x3c;]]><!--"#
+    + "\u{2028}\u{2029}\\;,\nEND:VEVENT\nBEGIN:VALARM\n"
 /// Harmless text in the same places: a page built from it is what a page built from `hostile` must look like.
 private let harmless = "甲安全的普通文字"
 
@@ -121,6 +122,46 @@ struct InjectionTests {
             for row in rows { #expect(row.count == width, "\(file): \(row)") }
             #expect(rows.joined().contains { $0.hasPrefix(hostile) }, "\(file)")
         }
+    }
+
+    @Test("calendar files: text stays inside its property, folded and escaped, and reads back exactly")
+    func icsFiles() throws {
+        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.sites.hostile.root + "/Site").filter { $0.hasSuffix(".ics") }
+        #expect(!files.isEmpty)
+        var survived = 0
+        for file in files {
+            let raw = try #require(Self.sites.hostile.read("Site/" + file))
+            #expect(raw.hasSuffix("\r\n") && !raw.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "\(file): bare line feeds")
+            // Unfold (RFC 5545 §3.1), then every line must be NAME[;PARAMS]:VALUE and components must nest.
+            let lines = raw.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "\r\n").dropLast()
+            var stack: [String] = []
+            var summaries: [String] = []
+            for line in lines {
+                #expect(line.range(of: #"^[A-Z][A-Z0-9-]*[;:]"#, options: .regularExpression) != nil, "\(file): \(line)")
+                if line.hasPrefix("BEGIN:") { stack.append(String(line.dropFirst(6))) }
+                if line.hasPrefix("END:") { #expect(stack.popLast() == String(line.dropFirst(4)), "\(file): \(line)") }
+                if line.hasPrefix("SUMMARY:") { summaries.append(String(line.dropFirst(8))) }
+            }
+            #expect(stack.isEmpty)
+            for physical in raw.components(separatedBy: "\r\n") { #expect(physical.utf8.count <= 75, "\(file): a line over 75 octets") }
+            let unescaped = summaries.map { value -> String in
+                var out = ""
+                var escaped = false
+                for scalar in value.unicodeScalars {
+                    if escaped {
+                        out.unicodeScalars.append(scalar == "n" || scalar == "N" ? "\n" : scalar)
+                        escaped = false
+                    } else if scalar == "\\" {
+                        escaped = true
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+                return out
+            }
+            if unescaped.contains(where: { $0.contains(hostile) }) { survived += 1 }
+        }
+        #expect(survived >= 1, "no calendar carried the deadline's label intact")
     }
 
     @Test("raw HTML opt-in: editors are trusted with HTML, yet GFM's tag filter still disarms <script>, <iframe>, <style>")
