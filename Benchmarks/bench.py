@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Measures Roster against Hugo on synthetic corpora; run through `Benchmarks/run.sh`, which builds and installs first.
+
+    python3 Benchmarks/bench.py --roster PATH [--cases 2000,20000] [--runs 5] [--work .bench] [--no-hugo]
+
+For each corpus size it generates (or reuses) the corpus, does one untimed warm-up build of each tool (so every
+timed run reads from the page cache: the benchmark measures the build, not the disk), then alternates timed full
+builds of Roster and Hugo into emptied output folders, `--runs` times, under `/usr/bin/time -v`.  It then times
+`roster check`, a rebuild over the existing site after one case file changed (the incremental case), and two floors:
+reading every content file and `cmark-gfm` rendering all bodies on one core.  It prints medians (min-max) and writes
+the same tables as Markdown to `<work>/results.md`.
+"""
+import argparse
+import hashlib
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GENERATOR = os.path.join(HERE, "generate-corpus.py")
+NOW = "2024-02-10"
+CMARK_EXTENSIONS = ["-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tagfilter"]
+
+
+def timed(cmd, cwd=None, stdout=subprocess.DEVNULL):
+    """Runs `cmd` under /usr/bin/time -v; returns wall s, CPU (user+sys) s, peak RSS MB and the command's stderr."""
+    proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    err = proc.stderr
+    if proc.returncode != 0:
+        sys.exit("failed (%d): %s\n%s" % (proc.returncode, " ".join(cmd), err[-3000:]))
+    def field(name):
+        return re.search(r"^\s*%s: (.*)$" % re.escape(name), err, re.M).group(1)
+    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
+    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    rss = int(field("Maximum resident set size (kbytes)")) / 1024
+    return seconds, cpu, rss, err
+
+
+def steps(stderr):
+    """Roster's `--verbose` step times in ms, by step name."""
+    return {m.group(1).strip(): float(m.group(2)) for m in re.finditer(r"^  (\S.*?)\s+([\d.]+) ms$", stderr, re.M)}
+
+
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def spread(values, fmt="%.2f"):
+    if not values:
+        return "—"
+    if len(values) == 1:
+        return fmt % values[0]
+    return (fmt + " (" + fmt + "–" + fmt + ")") % (med(values), min(values), max(values))
+
+
+def rmtree(path):
+    if os.path.lexists(path):
+        shutil.rmtree(path)
+
+
+def corpus(work, cases):
+    """Generates the corpus for `cases` unless an identical one (same generator, same size) is already there."""
+    site = os.path.join(work, "site-%d" % cases)
+    hugo_dir = os.path.join(work, "hugo-%d" % cases)
+    bodies = os.path.join(work, "bodies-%d.md" % cases)
+    digest = hashlib.sha256(open(GENERATOR, "rb").read()).hexdigest()[:16] + "-%d" % cases
+    stamp = os.path.join(work, "stamp-%d" % cases)
+    if not (os.path.exists(stamp) and open(stamp).read() == digest and os.path.isdir(hugo_dir)):
+        start = time.time()
+        subprocess.run([sys.executable, GENERATOR, "--cases", str(cases), "--out", site, "--hugo", hugo_dir,
+                        "--bodies", bodies], check=True)
+        print("  generated in %.1f s" % (time.time() - start))
+        with open(stamp, "w") as f:
+            f.write(digest)
+    return site, hugo_dir, bodies
+
+
+def content_files(site):
+    out = []
+    for folder, _, names in os.walk(os.path.join(site, "Content")):
+        out += [os.path.join(folder, n) for n in names]
+    return out
+
+
+def change_one_case(site):
+    """Appends a sentence to one case body; returns a function that restores the file."""
+    path = os.path.join(site, "Content", "cases", "p00001-c01.md")
+    original = open(path, "rb").read()
+    with open(path, "ab") as f:
+        f.write("\n补充说明：本案例于基准测试中修改过一次。\n".encode())
+    return lambda: open(path, "wb").write(original)
+
+
+def machine():
+    cpu = "?"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).group(1)) / 1048576
+    load = os.getloadavg()
+    return "%s, %d cores, %.0f GiB, %s; load average before the run %.2f %.2f %.2f" % (
+        cpu, os.cpu_count(), mem, platform.platform(), *load)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--roster", required=True, help="path of the release roster binary")
+    ap.add_argument("--cases", default="2000,20000", help="comma-separated corpus sizes in cases (providers = cases/10)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", default=os.path.join(HERE, "..", ".bench"))
+    ap.add_argument("--no-hugo", action="store_true")
+    args = ap.parse_args(argv)
+    work = os.path.abspath(args.work)
+    os.makedirs(work, exist_ok=True)
+    roster = os.path.abspath(args.roster)
+    sizes = [int(x) for x in args.cases.split(",") if x]
+    use_hugo = not args.no_hugo and shutil.which("hugo")
+    cmark = shutil.which("cmark-gfm")
+    versions = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip() if use_hugo else "no hugo"
+    header = ["Machine: " + machine(), "Date: " + datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "Hugo: " + versions, "Runs per measurement: %d (median, min–max); page cache warm" % args.runs]
+    print("\n".join(header))
+
+    rows, step_tables, extra = [], {}, []
+    for cases in sizes:
+        print("\n== %d cases ==" % cases)
+        site, hugo_dir, bodies = corpus(work, cases)
+        out = os.path.join(work, "out-%d" % cases)
+        hugo_out = os.path.join(work, "hugo-out-%d" % cases)
+        build = [roster, "build", "--root", site, "--output", out, "--now", NOW, "--verbose"]
+        hugo = ["hugo", "--quiet", "--source", hugo_dir, "--destination", hugo_out]
+        # Warm-up: fills the page cache and proves the corpus builds.
+        rmtree(out); timed(build)
+        if use_hugo:
+            rmtree(hugo_out); timed(hugo)
+        r = {"wall": [], "cpu": [], "rss": []}
+        h = {"wall": [], "cpu": [], "rss": []}
+        all_steps = []
+        for run in range(args.runs):
+            rmtree(out)
+            wall, cpu, rss, err = timed(build)
+            r["wall"].append(wall); r["cpu"].append(cpu); r["rss"].append(rss); all_steps.append(steps(err))
+            line = "  run %d: roster %.2f s (cpu %.2f s, %.0f MB)" % (run + 1, wall, cpu, rss)
+            if use_hugo:
+                rmtree(hugo_out)
+                wall, cpu, rss, _ = timed(hugo)
+                h["wall"].append(wall); h["cpu"].append(cpu); h["rss"].append(rss)
+                line += "   hugo %.2f s (cpu %.2f s, %.0f MB)" % (wall, cpu, rss)
+            print(line, flush=True)
+        step_tables[cases] = {name: med([s.get(name, 0) for s in all_steps]) for name in all_steps[0]}
+
+        check = {"wall": [], "cpu": [], "rss": []}
+        for _ in range(args.runs):
+            wall, cpu, rss, _ = timed([roster, "check", "--root", site])
+            check["wall"].append(wall); check["cpu"].append(cpu); check["rss"].append(rss)
+        print("  check: %s s" % spread(check["wall"]))
+
+        # Incremental: the site exists (from the last run); one case file changes; build again.
+        inc = {"wall": [], "cpu": [], "rss": []}
+        inc_steps = []
+        restore = change_one_case(site)
+        try:
+            for _ in range(args.runs):
+                wall, cpu, rss, err = timed(build)
+                inc["wall"].append(wall); inc["cpu"].append(cpu); inc["rss"].append(rss); inc_steps.append(steps(err))
+        finally:
+            restore()
+        print("  rebuild after one case changed: %s s (publish step %s ms)"
+              % (spread(inc["wall"]), spread([s.get("Publish", 0) for s in inc_steps], "%.0f")))
+
+        files = content_files(site)
+        start = time.time()
+        size = 0
+        for path in files:
+            with open(path, "rb") as f:
+                size += len(f.read())
+        read_s = time.time() - start
+        cmark_s = []
+        if cmark:
+            for _ in range(args.runs):
+                cmark_s.append(timed([cmark] + CMARK_EXTENSIONS + [bodies])[0])
+        rows.append((cases, r, h, check, inc, read_s, size, cmark_s, os.path.getsize(bodies)))
+
+    lines = ["| cases | Roster build s | Hugo build s | Roster/Hugo | Roster CPU s | Hugo CPU s | Roster peak MB | Hugo peak MB "
+             "| `roster check` s | rebuild after 1 case changed s | floor: read files s | floor: cmark-gfm 1 core s |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for cases, r, h, check, inc, read_s, size, cmark_s, body_bytes in rows:
+        ratio = med(r["wall"]) / med(h["wall"]) if h["wall"] else float("nan")
+        lines.append("| %d | %s | %s | %.2f | %.1f | %s | %.0f | %s | %s | %s | %.2f (%d MB) | %s (%d MB) |" % (
+            cases, spread(r["wall"]), spread(h["wall"]), ratio, med(r["cpu"]),
+            "%.1f" % med(h["cpu"]) if h["cpu"] else "—", med(r["rss"]), "%.0f" % med(h["rss"]) if h["rss"] else "—",
+            spread(check["wall"]), spread(inc["wall"]), read_s, size / 1e6, spread(cmark_s), body_bytes / 1e6))
+    names = list(next(iter(step_tables.values())).keys())
+    step_lines = ["| step (median ms) | " + " | ".join("%d cases" % c for c in step_tables) + " |",
+                  "|---|" + "---:|" * len(step_tables)]
+    for name in names:
+        step_lines.append("| %s | %s |" % (name, " | ".join("%.0f" % step_tables[c].get(name, 0) for c in step_tables)))
+    text = "\n".join(header) + "\n\n" + "\n".join(lines) + "\n\nRoster build steps (`roster build --verbose`):\n\n" + "\n".join(step_lines) + "\n"
+    print("\n" + text)
+    with open(os.path.join(work, "results.md"), "w") as f:
+        f.write(text)
+    print("(also written to %s)" % os.path.join(work, "results.md"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
