@@ -5,7 +5,8 @@
 
 For each corpus size it generates (or reuses) the corpus, does one untimed warm-up build of each tool (so every
 timed run reads from the page cache: the benchmark measures the build, not the disk), then alternates timed full
-builds of Roster and Hugo into emptied output folders, `--runs` times, under `/usr/bin/time -v`.  It then times
+builds of Roster and Hugo into emptied output folders, `--runs` times, under `/usr/bin/time -v`; before each timed
+run it syncs the disk and waits for the shared cores to be idle (`--quiet`).  It then times
 `roster check`, a rebuild over the existing site after one case file changed (the incremental case), and two floors:
 reading every content file and `cmark-gfm` rendering all bodies on one core.  It prints medians (min-max) and writes
 the same tables as Markdown to `<work>/results.md`.
@@ -41,6 +42,31 @@ def timed(cmd, cwd=None, stdout=subprocess.DEVNULL):
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
     rss = int(field("Maximum resident set size (kbytes)")) / 1024
     return seconds, cpu, rss, err
+
+
+def busy_fraction(seconds=1.0):
+    """Share of all cores busy over `seconds` (from /proc/stat), whoever uses them."""
+    def sample():
+        fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields), idle
+    total0, idle0 = sample()
+    time.sleep(seconds)
+    total1, idle1 = sample()
+    return 1 - (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def wait_for_quiet(limit, max_wait):
+    """Flushes dirty pages (so a run does not pay for the previous one's writes), then waits (up to `max_wait` s) until other work leaves the cores idle; returns the busy share seen last.
+
+    The machine is shared: a compile next door doubles a wall time.  Each timed run starts on quiet cores, and the
+    busy share before it is reported, so a disturbed run can be told from a slow build."""
+    os.sync()
+    start = time.time()
+    busy = busy_fraction()
+    while busy > limit and time.time() - start < max_wait:
+        busy = busy_fraction(2.0)
+    return busy
 
 
 def steps(stderr):
@@ -117,6 +143,10 @@ def main(argv):
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", default=os.path.join(HERE, "..", ".bench"))
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--hugo-max-cases", type=int, default=50000,
+                    help="skip Hugo above this size: its peak memory (3.4 GB at 20,000 cases) grows with the content")
+    ap.add_argument("--quiet", type=float, default=0.15, help="start a timed run only when at most this share of the cores is busy")
+    ap.add_argument("--max-wait", type=float, default=120, help="seconds to wait for quiet cores before running anyway")
     args = ap.parse_args(argv)
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
@@ -127,7 +157,7 @@ def main(argv):
     versions = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip() if use_hugo else "no hugo"
     header = ["Machine: " + machine(), "Date: " + datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "Hugo: " + versions, "Runs per measurement: %d (median, min–max); page cache warm" % args.runs]
-    print("\n".join(header))
+    print("\n".join(header), flush=True)
 
     rows, step_tables, extra = [], {}, []
     for cases in sizes:
@@ -137,28 +167,34 @@ def main(argv):
         hugo_out = os.path.join(work, "hugo-out-%d" % cases)
         build = [roster, "build", "--root", site, "--output", out, "--now", NOW, "--verbose"]
         hugo = ["hugo", "--quiet", "--source", hugo_dir, "--destination", hugo_out]
+        hugo_here = use_hugo and cases <= args.hugo_max_cases
+        if use_hugo and not hugo_here:
+            print("  (Hugo skipped at this size: --hugo-max-cases %d)" % args.hugo_max_cases)
         # Warm-up: fills the page cache and proves the corpus builds.
         rmtree(out); timed(build)
-        if use_hugo:
+        if hugo_here:
             rmtree(hugo_out); timed(hugo)
         r = {"wall": [], "cpu": [], "rss": []}
         h = {"wall": [], "cpu": [], "rss": []}
         all_steps = []
         for run in range(args.runs):
             rmtree(out)
+            busy = wait_for_quiet(args.quiet, args.max_wait)
             wall, cpu, rss, err = timed(build)
             r["wall"].append(wall); r["cpu"].append(cpu); r["rss"].append(rss); all_steps.append(steps(err))
-            line = "  run %d: roster %.2f s (cpu %.2f s, %.0f MB)" % (run + 1, wall, cpu, rss)
-            if use_hugo:
+            line = "  run %d: roster %.2f s (cpu %.2f s, %.0f MB, cores %.0f%% busy before)" % (run + 1, wall, cpu, rss, busy * 100)
+            if hugo_here:
                 rmtree(hugo_out)
+                busy = wait_for_quiet(args.quiet, args.max_wait)
                 wall, cpu, rss, _ = timed(hugo)
                 h["wall"].append(wall); h["cpu"].append(cpu); h["rss"].append(rss)
-                line += "   hugo %.2f s (cpu %.2f s, %.0f MB)" % (wall, cpu, rss)
+                line += "   hugo %.2f s (cpu %.2f s, %.0f MB, %.0f%% busy)" % (wall, cpu, rss, busy * 100)
             print(line, flush=True)
         step_tables[cases] = {name: med([s.get(name, 0) for s in all_steps]) for name in all_steps[0]}
 
         check = {"wall": [], "cpu": [], "rss": []}
         for _ in range(args.runs):
+            wait_for_quiet(args.quiet, args.max_wait)
             wall, cpu, rss, _ = timed([roster, "check", "--root", site])
             check["wall"].append(wall); check["cpu"].append(cpu); check["rss"].append(rss)
         print("  check: %s s" % spread(check["wall"]))
@@ -169,6 +205,7 @@ def main(argv):
         restore = change_one_case(site)
         try:
             for _ in range(args.runs):
+                wait_for_quiet(args.quiet, args.max_wait)
                 wall, cpu, rss, err = timed(build)
                 inc["wall"].append(wall); inc["cpu"].append(cpu); inc["rss"].append(rss); inc_steps.append(steps(err))
         finally:
