@@ -66,7 +66,7 @@ struct DefaultSiteTests {
         #expect(site.read("Site/industries/general-parts/index.html")?.contains("/dx/providers/yunqi-zhizao/") == false)
         let loaded = try #require(site.load().site)
         let product = loaded.providers.filter { $0.has(.product) && $0.industries.contains("home-appliances") && $0.status != .withdrawn }
-        let expected = Pinyin.sorted(product, name: \.name, id: \.id).map { "/dx/providers/\($0.id)/" }
+        let expected = DirectoryOrder.sorted(product).map { "/dx/providers/\($0.id)/" }
         let section = try #require(html.components(separatedBy: "id=\"type-product\"").last?.components(separatedBy: "</section>").first)
         let found = expected.compactMap { section.range(of: $0)?.lowerBound }
         #expect(found.count == expected.count)

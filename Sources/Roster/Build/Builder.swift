@@ -95,6 +95,13 @@ public enum Builder {
             for (path, make) in lists { write(page: path, make(), folder, pages, kind: "list") }
             folder.write("404.html", context.notFoundPage(), kind: "404")
         }
+        clock.step("Write calendars", into: &report) {
+            // Not pages: they stay out of the sitemap and are counted as "ics" in the summary.
+            for notice in site.notices where context.hasCalendar(notice) {
+                folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), context.noticeCalendar(notice), kind: "ics")
+            }
+            folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), context.deadlinesCalendar(), kind: "ics")
+        }
         clock.step("Write feed, sitemap and open data", into: &report) {
             folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
             folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")

@@ -20,7 +20,7 @@ extension RenderContext {
         let updated = notices.map(\.published).max().map { "\($0.iso)T00:00:00+08:00" } ?? "\(now.iso)T00:00:00+08:00"
         var out = """
         <?xml version="1.0" encoding="utf-8"?>
-        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(XMLText.escape(site.config.language))">
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(XMLText.escape(site.config.language))" xml:base="\(XMLText.escape(site.config.baseURL))">
           <title>\(XMLText.escape(site.config.title + " · " + t("notices.title")))</title>
           <id>\(XMLText.escape(urls.absolute(urls.notices)))</id>
           <link rel="self" type="application/atom+xml" href="\(XMLText.escape(urls.absolute(urls.feed)))"/>
@@ -31,7 +31,7 @@ extension RenderContext {
         """
         for notice in notices {
             let link = urls.absolute(urls.notice(notice.id))
-            let summary = [notice.docNo, t("kind.\(notice.kind.rawValue)")].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+            let summary = feedSummary(notice)
             out += """
               <entry>
                 <title>\(XMLText.escape(notice.title))</title>
@@ -40,6 +40,7 @@ extension RenderContext {
                 <published>\(notice.published.iso)T00:00:00+08:00</published>
                 <updated>\(notice.published.iso)T00:00:00+08:00</updated>
                 <author><name>\(XMLText.escape(notice.issuers.isEmpty ? site.config.publisher : notice.issuers.joined(separator: " ")))</name></author>
+                <category term="\(notice.kind.rawValue)" label="\(XMLText.escape(t("kind.\(notice.kind.rawValue)")))"/>
                 <summary>\(XMLText.escape(summary))</summary>
                 <content type="html">\(XMLText.escape(bodies[notice.id] ?? ""))</content>
               </entry>
@@ -47,6 +48,22 @@ extension RenderContext {
             """
         }
         return out + "</feed>\n"
+    }
+
+    /// What a feed reader shows under the title: kind, document number, and the dates that matter.
+    func feedSummary(_ notice: Notice) -> String {
+        var parts = [t("kind.\(notice.kind.rawValue)")]
+        if let docNo = notice.docNo, !docNo.isEmpty { parts.append(docNo) }
+        for item in NoticeTimeline(notice: notice, calendar: site.calendar, today: now).items {
+            switch item.kind {
+            case .deadline:
+                parts.append(item.label + t("ics.colon") + item.closes.chinese)
+            case .period:
+                parts.append(t("timeline.publicity").replacingOccurrences(of: "{n}", with: String(notice.publicity?.workingDays ?? 0))
+                             + t("ics.colon") + item.opens.day.chinese + t("publicity.to") + item.lastDay.chinese)
+            }
+        }
+        return parts.joined(separator: "；")
     }
 
     // MARK: - Open data
@@ -135,6 +152,7 @@ extension RenderContext {
             ["title": t("data.cases_json"), "href": urls.data + "cases.json", "format": "JSON", "count": site.cases.count],
             ["title": t("data.cases_csv"), "href": urls.data + "cases.csv", "format": "CSV", "count": site.cases.count],
             ["title": t("data.feed"), "href": urls.feed, "format": "Atom", "count": site.notices.count],
+            ["title": t("data.deadlines"), "href": urls.deadlinesCalendar, "format": "iCalendar", "count": openCalendarItems().count],
         ]
         return render("data", frame: frame, ["files": files])
     }

@@ -16,10 +16,13 @@ public struct SiteURLs: Sendable {
     public var notices: String { basePath + "notices/" }
     public var data: String { basePath + "data/" }
     public var feed: String { basePath + "notices/feed.xml" }
+    /// Every deadline and period not yet over, as iCalendar, for subscribing.
+    public var deadlinesCalendar: String { basePath + "notices/deadlines.ics" }
     public func industry(_ id: String) -> String { basePath + "industries/\(id)/" }
     public func provider(_ id: String) -> String { basePath + "providers/\(id)/" }
     public func `case`(_ id: String) -> String { basePath + "cases/\(id)/" }
     public func notice(_ id: String) -> String { basePath + "notices/\(id)/" }
+    public func noticeCalendar(_ id: String) -> String { basePath + "notices/\(id)/calendar.ics" }
     public func asset(_ outputName: String) -> String { basePath + "assets/" + outputName }
     public func media(_ path: String) -> String { basePath + path }
 

@@ -160,30 +160,28 @@ struct ContentObject {
         }
     }
 
-    /// Values from a vocabulary; unknown ones are reported with the allowed list.
+    /// Values from a vocabulary; each unknown one is reported at its own position with the allowed list.
     func vocabularyList(_ key: String, allowed: [String], required: Bool = false) -> [String] {
         let values = textList(key, required: required)
         guard let field = self[key] else { return values }
-        return values.filter { value in
-            guard allowed.contains(value) else {
-                let near = Spelling.closest(to: value, in: allowed).map { "是不是 “\($0)”？" } ?? ""
-                reader.error("schema.vocabulary", at: field, "“\(key)” 里的 “\(value)” 不是可用的值",
-                             hint: near + "可用：\(allowed.joined(separator: "、"))")
-                return false
-            }
-            return true
+        let positions: [ContentValue]
+        if case .list(let items) = field.kind { positions = items.filter { if case .scalar = $0.kind { true } else { false } } } else {
+            positions = [field]
         }
+        return zip(values, positions).filter { allowedValue($0.0, in: allowed, key: key, at: $0.1) }.map(\.0)
     }
 
     func vocabulary(_ key: String, allowed: [String], required: Bool = false) -> String? {
         guard let value = text(key, required: required), let field = self[key] else { return nil }
-        guard allowed.contains(value) else {
-            let near = Spelling.closest(to: value, in: allowed).map { "是不是 “\($0)”？" } ?? ""
-            reader.error("schema.vocabulary", at: field, "字段 “\(key)” 的值 “\(value)” 不是可用的值",
-                         hint: near + "可用：\(allowed.joined(separator: "、"))")
-            return nil
-        }
-        return value
+        return allowedValue(value, in: allowed, key: key, at: field) ? value : nil
+    }
+
+    private func allowedValue(_ value: String, in allowed: [String], key: String, at position: ContentValue) -> Bool {
+        if allowed.contains(value) { return true }
+        let near = Spelling.closest(to: value, in: allowed).map { "是不是 “\($0)”？" } ?? ""
+        reader.error("schema.vocabulary", at: position, "字段 “\(key)” 的值 “\(value)” 不是可用的值",
+                     hint: near + "可用：\(allowed.joined(separator: "、"))")
+        return false
     }
 
     func enumeration<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type, required: Bool = false) -> T?

@@ -109,6 +109,15 @@ public struct Moment: Sendable, Comparable, Hashable {
         return "\(day.iso)T\(Moment.clock(minutes))+08:00"
     }
 
+    /// The instant the moment ends, as `2024-02-01T00:00+08:00` (a date alone ends at 24:00 of that day), for scripts.
+    public var endInstant: String { Moment.instant(minuteOrdinal: endMinuteOrdinal) }
+
+    /// A minute counted from 1970-01-01 00:00 China Standard Time, written with its +08:00 offset.
+    static func instant(minuteOrdinal: Int) -> String {
+        let day = Day(ordinal: NoticeTimeline.floorDiv(minuteOrdinal, 1440))
+        return "\(day.iso)T\(clock(minuteOrdinal - day.ordinal * 1440))+08:00"
+    }
+
     static func clock(_ minutes: Int) -> String {
         let h = minutes / 60, m = minutes % 60
         return "\(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m)"

@@ -1,50 +1,77 @@
 /// The notices list and one page per notice, with its metadata, timeline, contacts and attachments.
 extension RenderContext {
-    func timelineView(_ notice: Notice) -> [[String: Any]] {
-        NoticeTimeline(notice: notice, calendar: site.calendar, today: now).items.map { item in
-            let isPeriod = item.kind == .period
-            var view: [String: Any] = [
-                "label": isPeriod ? t("timeline.publicity").replacingOccurrences(of: "{n}", with: String(notice.publicity?.workingDays ?? 0)) : item.label,
-                "isPeriod": isPeriod,
-                "closes": isPeriod ? item.closes.day.chinese : item.closes.chinese,
-                "closesISO": item.closes.iso,
-                "closesDateTime": item.closes.htmlDateTime,
-                "opens": item.opens.day.chinese,
-                "opensDateTime": item.opens.day.iso,
-                "state": item.state.rawValue,
-                "daysLeft": false,
-                "stateLabel": t("state.\(item.state.rawValue)\(isPeriod && item.state == .closed ? "_period" : "")"),
-            ]
-            if let left = item.daysLeft { view["daysLeft"] = t("state.days_left").replacingOccurrences(of: "{n}", with: String(left)) }
-            return view
+    /// The timeline rows of a notice as of the build; `onlyOpen` keeps those running now (for the home page and list).
+    ///
+    /// Each row carries its instants (`data-opens`, `data-closes`, +08:00) and a period's working days, so the page
+    /// script can recompute the state from the visitor's clock without knowing the holiday calendar.
+    func timelineView(_ notice: Notice, onlyOpen: Bool = false) -> [[String: Any]] {
+        let workingDays = notice.publicity?.workingDays ?? 0
+        return NoticeTimeline(notice: notice, calendar: site.calendar, today: now).items
+            .filter { !onlyOpen || $0.state == .open }
+            .map { item in
+                let isPeriod = item.kind == .period
+                var detail: Any = false
+                if let left = item.workingDaysLeft {
+                    detail = t("state.working_days_left").replacingOccurrences(of: "{n}", with: String(left))
+                } else if let left = item.daysLeft {
+                    detail = t("state.days_left").replacingOccurrences(of: "{n}", with: String(left))
+                }
+                return [
+                    "label": isPeriod ? t("timeline.publicity").replacingOccurrences(of: "{n}", with: String(workingDays)) : item.label,
+                    "isPeriod": isPeriod,
+                    "kind": isPeriod ? "period" : "deadline",
+                    "opens": item.opens.day.chinese,
+                    "opensDateTime": item.opens.day.iso,
+                    // A period is shown by its days; a deadline as written, with its time (2024年1月31日 24:00).
+                    "closes": isPeriod ? item.lastDay.chinese : item.closes.chinese,
+                    "closesDateTime": isPeriod ? item.lastDay.iso : item.closes.htmlDateTime,
+                    "opensInstant": item.opens.endInstant,
+                    "closesInstant": item.closes.endInstant,
+                    "workingDays": item.workingDays.map(\.iso).joined(separator: " "),
+                    "state": item.state.rawValue,
+                    "stateLabel": t("state.\(item.state.rawValue)\(isPeriod && item.state == .closed ? "_period" : "")"),
+                    "detail": detail,
+                ]
+            }
+    }
+
+    /// Notices with something running now, each with only its running rows.
+    func openNoticesView() -> [[String: Any]] {
+        site.notices.compactMap { notice in
+            let timeline = timelineView(notice, onlyOpen: true)
+            guard !timeline.isEmpty else { return nil }
+            var item = noticeItem(notice)
+            item["timeline"] = timeline
+            item["compact"] = true
+            return item
         }
     }
 
     func noticesPage() -> String {
         let frame = page(title: t("notices.title"), path: urls.notices, section: .notices,
                          breadcrumbs: [(t("notices.title"), urls.notices)])
-        let open = site.notices.compactMap { notice -> [String: Any]? in
-            let timeline = timelineView(notice).filter { ($0["state"] as? String) == PeriodState.open.rawValue }
-            guard !timeline.isEmpty else { return nil }
-            var item = noticeItem(notice)
-            item["timeline"] = timeline
-            return item
-        }
+        let open = openNoticesView()
         return render("notices", frame: frame, [
             "notices": site.notices.map(noticeItem), "open": open, "hasOpen": !open.isEmpty,
+            "deadlinesCalendar": urls.deadlinesCalendar, "deadlinesCalendarURL": urls.absolute(urls.deadlinesCalendar),
         ])
     }
 
     func noticePage(_ notice: Notice, bodyHTML: String) -> String {
         let path = urls.notice(notice.id)
-        let summary = notice.docNo.map { "\($0) \(notice.title)" } ?? notice.title
+        let source = notice.issuers.isEmpty ? site.config.publisher : notice.issuers.joined(separator: " ")
+        let description = [notice.docNo, notice.title, t("notice_meta.issuers") + "：" + source,
+                           t("notice_meta.published") + "：" + notice.published.chinese]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "，")
+        // The article tags Chinese government sites carry (ArticleTitle, PubDate, ContentSource, Keywords);
+        // Description is the page's own `<meta name="description">`, which HTML matches without regard to case.
         let meta: [[String: Any]] = [
             ["name": "ArticleTitle", "content": notice.title],
             ["name": "PubDate", "content": notice.published.iso],
-            ["name": "ContentSource", "content": notice.issuers.isEmpty ? site.config.publisher : notice.issuers.joined(separator: " ")],
+            ["name": "ContentSource", "content": source],
             ["name": "Keywords", "content": [t("kind.\(notice.kind.rawValue)"), notice.category ?? "", notice.docNo ?? ""].filter { !$0.isEmpty }.joined(separator: ",")],
         ]
-        let frame = page(title: notice.title, path: path, section: .notices, description: summary,
+        let frame = page(title: notice.title, path: path, section: .notices, description: description,
                          breadcrumbs: [(t("notices.title"), urls.notices), (notice.title, path)], extraMeta: meta)
         var view = noticeItem(notice)
         let metadata: [(String, String?)] = [
@@ -60,9 +87,18 @@ extension RenderContext {
         }
         view["bodyHTML"] = bodyHTML
         view["timeline"] = timelineView(notice)
-        view["hasTimeline"] = !notice.deadlines.isEmpty || notice.publicity != nil
-        view["contacts"] = notice.contacts.map { ["unit": $0.unit, "person": $0.person ?? "", "phone": $0.phone ?? ""] }
-        view["hasContacts"] = !notice.contacts.isEmpty
+        view["compact"] = false
+        view["hasTimeline"] = hasCalendar(notice)
+        view["calendar"] = hasCalendar(notice) ? urls.noticeCalendar(notice.id) : false
+        let contacts = notice.contacts.map { contact -> [String: Any] in
+            let phone = contact.phone ?? ""
+            let dial = phone.filter { $0.isNumber || $0 == "+" }
+            return ["unit": contact.unit, "person": contact.person ?? "", "phone": phone,
+                    "tel": dial.count >= 7 ? "tel:" + dial : false]
+        }
+        view["contacts"] = contacts
+        // A publicity notice shows its contacts in the publicity section, as the place to send objections.
+        view["hasContacts"] = !notice.contacts.isEmpty && notice.publicity == nil
         view["attachments"] = notice.attachments.map { attachment -> [String: Any] in
             var a: [String: Any] = ["title": attachment.title, "href": false, "type": false, "size": false,
                                     "unavailable": false, "external": false]
@@ -81,28 +117,34 @@ extension RenderContext {
             return a
         }
         view["hasAttachments"] = !notice.attachments.isEmpty
-        if let publicity = notice.publicity {
-            let timeline = NoticeTimeline(notice: notice, calendar: site.calendar, today: now)
-            let candidates = publicity.candidates.compactMap { site.providerByID[$0] }
-            let groups = site.industries.compactMap { industry -> [String: Any]? in
-                let inIndustry = candidates.filter { $0.industries.contains(industry.id) }
-                guard !inIndustry.isEmpty else { return nil }
-                let types = ProviderType.allCases.compactMap { type -> [String: Any]? in
-                    let members = Pinyin.sorted(inIndustry.filter { $0.has(type) }, name: \.name, id: \.id)
-                    guard !members.isEmpty else { return nil }
-                    return ["label": typeLabel(type), "providers": members.map(providerCard), "count": members.count]
-                }
-                return ["name": industry.name, "types": types]
-            }
-            var p: [String: Any] = ["groups": groups, "count": candidates.count, "workingDays": publicity.workingDays]
-            if let period = timeline.publicityPeriod {
-                p["first"] = period.first.chinese
-                p["firstISO"] = period.first.iso
-                p["last"] = period.last.chinese
-                p["lastISO"] = period.last.iso
-            }
-            view["publicity"] = p
-        }
+        view["publicity"] = notice.publicity.map { publicityView($0, of: notice, contacts: contacts) } ?? false
         return render("notice", frame: frame, ["notice": view])
+    }
+
+    /// The 公示 part of a publicity notice: the period, the candidates by industry and provider type, and whom to
+    /// send objections to.
+    private func publicityView(_ publicity: Notice.Publicity, of notice: Notice, contacts: [[String: Any]]) -> [String: Any] {
+        let (first, last) = site.calendar.period(start: publicity.start, workingDays: publicity.workingDays)
+        let candidates = publicity.candidates.compactMap { site.providerByID[$0] }
+        let groups = site.industries.compactMap { industry -> [String: Any]? in
+            let inIndustry = candidates.filter { $0.industries.contains(industry.id) }
+            guard !inIndustry.isEmpty else { return nil }
+            let types = ProviderType.allCases.compactMap { type -> [String: Any]? in
+                let members = Pinyin.sorted(inIndustry.filter { $0.has(type) }, name: \.name, id: \.id)
+                guard !members.isEmpty else { return nil }
+                return ["label": typeLabel(type), "providers": members.map(providerCard), "count": members.count]
+            }
+            return ["id": industry.id, "name": industry.name, "types": types, "count": inIndustry.count]
+        }
+        let fill = { (text: String) in
+            text.replacingOccurrences(of: "{first}", with: first.chinese).replacingOccurrences(of: "{last}", with: last.chinese)
+        }
+        return [
+            "groups": groups, "hasGroups": !groups.isEmpty, "hasToc": groups.count > 1,
+            "count": candidates.count, "workingDays": publicity.workingDays,
+            "first": first.chinese, "firstISO": first.iso, "last": last.chinese, "lastISO": last.iso,
+            "contacts": contacts, "hasContacts": !contacts.isEmpty,
+            "objections": fill(t(contacts.isEmpty ? "publicity.objections_body" : "publicity.objections_contacts")),
+        ]
     }
 }

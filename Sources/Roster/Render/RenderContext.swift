@@ -109,7 +109,10 @@ struct RenderContext: @unchecked Sendable {
             "status": provider.status.rawValue,
             "statusLabel": statusLabel(provider.status),
             "flagged": provider.status != .recommended,
-            "initial": Pinyin.initial(of: provider.name),
+            "initial": DirectoryOrder.initial(provider.name),
+            "facetTypes": Facet.attribute(provider.types.map(\.rawValue)),
+            "facetAreas": Facet.attribute(provider.serviceAreas),
+            "hasAreas": !provider.serviceAreas.isEmpty,
         ]
     }
 
@@ -121,6 +124,8 @@ struct RenderContext: @unchecked Sendable {
             "href": urls.case(item.id),
             "industry": industryName(item.industry),
             "industryHref": urls.industry(item.industry),
+            "industryID": item.industry,
+            "facetAreas": Facet.attribute(item.areas),
             "enterprise": item.enterprise,
             "areas": item.areas,
             "summary": present(item.summary),
@@ -144,6 +149,16 @@ struct RenderContext: @unchecked Sendable {
             percent = Format.decimal(ratio, fractionDigits: 0) + "%"
         }
         let sign = change > 0 ? "+" : ""
+        let before = Format.decimal(result.before) + result.unit, after = Format.decimal(result.after) + result.unit
+        let magnitude = Format.decimal(change < 0 ? -change : change) + result.unit
+        // Said in words, without judging: whether lower is better depends on the metric, which the data does not say.
+        var changeWords = change == 0 ? t("case.unchanged")
+            : t(change < 0 ? "case.decrease" : "case.increase").replacingOccurrences(of: "{amount}", with: magnitude)
+        if !percent.isEmpty && change != 0 { changeWords += "（\(sign)\(percent)）" }
+        let sentence = t("case.chart_sentence")
+            .replacingOccurrences(of: "{before}", with: before)
+            .replacingOccurrences(of: "{after}", with: after)
+            .replacingOccurrences(of: "{change}", with: changeWords)
         return [
             "metric": result.metric,
             "before": Format.decimal(result.before),
@@ -151,7 +166,9 @@ struct RenderContext: @unchecked Sendable {
             "unit": result.unit,
             "change": sign + Format.decimal(change) + result.unit,
             "changePercent": percent.isEmpty ? false : sign + percent,
-            "text": "\(result.metric) \(Format.decimal(result.before))\(result.unit) → \(Format.decimal(result.after))\(result.unit)",
+            "changeWords": changeWords,
+            "sentence": sentence,
+            "text": "\(result.metric) \(before) → \(after)",
         ]
     }
 

@@ -10,10 +10,20 @@ extension RenderContext {
                 .map(caseCard)
             return ["id": industry.id, "name": industry.name, "cases": cases, "count": cases.count, "empty": cases.isEmpty]
         }
-        let areas = Vocabulary.serviceAreas.map { area in
-            ["name": area, "count": showroom.filter { $0.areas.contains(area) }.count] as [String: Any]
-        }.filter { ($0["count"] as? Int ?? 0) > 0 }
-        return render("showroom", frame: frame, ["groups": groups, "areas": areas, "total": showroom.count])
+        let facets = [
+            Facet(name: "industry", legend: t("showroom.industry"), items: showroom,
+                  values: site.industries.map { ($0.id, $0.name) }, of: { [$0.industry] }),
+            Facet(name: "area", legend: t("showroom.area"), items: showroom,
+                  values: Vocabulary.serviceAreas.map { ($0, $0) }, of: \.areas),
+        ]
+        return render("showroom", frame: frame, [
+            "groups": groups, "facets": facets.filter { !$0.options.isEmpty }.map(\.view), "total": showroom.count,
+            "filterTitle": t("showroom.filter_title"),
+            "countAll": t("showroom.count_all"),
+            "countFiltered": t("showroom.count_filtered"),
+            "countInitial": t("showroom.count_all").replacingOccurrences(of: "{total}", with: String(showroom.count)),
+            "sortable": false,
+        ])
     }
 
     func casePage(_ item: Case, bodyHTML: String) -> String {
@@ -28,9 +38,22 @@ extension RenderContext {
         view["bodyHTML"] = bodyHTML
         view["hasBody"] = !bodyHTML.isEmpty
         view["location"] = present(item.location.map { t("location.\($0.rawValue)") })
-        view["results"] = item.results.map(resultView)
+        view["results"] = item.results.enumerated().map { index, result in
+            var row = resultView(result)
+            row["chart"] = Charts.beforeAfter(.init(
+                id: "result-chart-\(index + 1)", metric: result.metric, before: result.before, after: result.after, unit: result.unit,
+                beforeLabel: t("case.before"), afterLabel: t("case.after"),
+                title: t("case.chart_title").replacingOccurrences(of: "{metric}", with: result.metric),
+                description: row["sentence"] as? String ?? ""))
+            return row
+        }
         view["hasResults"] = !item.results.isEmpty
         view["showroom"] = item.showroom
+        let others = (site.casesByProvider[item.provider] ?? []).filter { $0.id != item.id }
+        view["more"] = others.prefix(3).map(caseCard)
+        view["hasMore"] = !others.isEmpty
+        view["moreTitle"] = t("case.more_from_provider")
+            .replacingOccurrences(of: "{provider}", with: site.providerByID[item.provider]?.name ?? item.provider)
         if let provider = site.providerByID[item.provider] {
             view["providerTypes"] = typeBadges(provider.types)
             view["providerFlagged"] = provider.status != .recommended

@@ -7,6 +7,7 @@ public enum Rules {
         ProviderRules.check(site, into: &findings)
         QuotaRules.check(site, into: &findings)
         LinkRules.check(site, into: &findings)
+        PeriodRules.check(site, into: &findings)
         return findings.all
     }
 }

@@ -38,6 +38,8 @@ public enum SiteLoader {
         let calendar = loadCalendar(content: content, findings: &findings)
         let media = listMedia(content: content, findings: &findings)
 
+        findings = PlaceholderRules.apply(root: root, to: findings)
+
         guard let config else { return Result(site: nil, findings: findings.all) }
         let site = Site(root: root, config: config, industries: industries, providers: providers.entries, cases: cases.entries,
                         notices: notices.entries, calendar: calendar, mediaFiles: media.files, mediaSizes: media.sizes)

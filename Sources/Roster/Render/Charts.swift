@@ -1,0 +1,116 @@
+import Foundation
+
+/// Charts drawn at build time as inline SVG: no chart library and no script at run time.
+///
+/// Every chart is an image with a name and a description (`role="img"`, `<title>`, `<desc>`, `aria-labelledby`)
+/// that say everything the bars show, and every bar carries its number as text, so nothing is told by colour or
+/// length alone. The viewBox is narrow (320 units, a phone's width) so text stays legible when the chart is scaled
+/// to the width of its container; the theme's CSS caps how wide it grows.
+enum Charts {
+    static let width = 320.0
+
+    /// One before/after pair of horizontal bars for a case result.
+    struct BeforeAfter {
+        /// Unique on the page: the ids of the title and description derive from it.
+        var id: String
+        var metric: String
+        var before: Decimal
+        var after: Decimal
+        var unit: String
+        /// `改造前`, `改造后`.
+        var beforeLabel: String
+        var afterLabel: String
+        /// The chart's name, e.g. `质量证明文件编制用时：改造前与改造后`.
+        var title: String
+        /// The full text alternative, e.g. `改造前 45分钟/台，改造后 5分钟/台，减少 40分钟/台（-89%）。`
+        var description: String
+    }
+
+    /// Both bars start at zero on one scale, so a fall reads as a fall whether lower or higher is better;
+    /// the numbers are written beside the bars, and the change is said in words in the description and the table.
+    static func beforeAfter(_ chart: BeforeAfter) -> String {
+        let fontSize = 14.0
+        let labelWidth = max(textWidth(chart.beforeLabel, fontSize), textWidth(chart.afterLabel, fontSize)) + 10
+        let values = [chart.before, chart.after].map { NSDecimalNumber(decimal: $0).doubleValue }
+        let texts = [chart.before, chart.after].map { Format.decimal($0) + chart.unit }
+        let textRoom = texts.map { textWidth($0, fontSize) }.max()! + 8
+        let low = min(0, values.min()!), high = max(0, values.max()!)
+        let span = high - low
+        let plot = max(width - labelWidth - textRoom, 40)
+        func x(_ value: Double) -> Double { labelWidth + (span == 0 ? 0 : (value - low) / span * plot) }
+        let barHeight = 24.0, gap = 10.0, top = 2.0
+        let height = top + 2 * barHeight + gap + 4
+        var svg = open(id: chart.id, height: height, title: chart.title, description: chart.description, className: "chart chart-before-after")
+        let zero = x(0)
+        for (row, (label, value)) in zip([chart.beforeLabel, chart.afterLabel], values).enumerated() {
+            let y = top + Double(row) * (barHeight + gap)
+            let start = min(zero, x(value)), end = max(zero, x(value))
+            let textY = y + barHeight / 2 + fontSize * 0.36
+            svg += #"<text class="chart-label" x="0" y="\#(n(textY))" font-size="\#(n(fontSize))">\#(HTMLText.escape(label))</text>"#
+            svg += #"<rect class="\#(row == 0 ? "bar-before" : "bar-after")" x="\#(n(start))" y="\#(n(y))" width="\#(n(max(end - start, 1.5)))" height="\#(n(barHeight))"/>"#
+            svg += #"<text class="chart-value" x="\#(n(end + 6))" y="\#(n(textY))" font-size="\#(n(fontSize))">\#(HTMLText.escape(texts[row]))</text>"#
+        }
+        svg += #"<line class="chart-axis" x1="\#(n(zero))" y1="0" x2="\#(n(zero))" y2="\#(n(height))"/>"#
+        return svg + "</svg>"
+    }
+
+    /// One row of a quota chart: how many providers of a type there are against the notice's range.
+    struct QuotaRow {
+        var label: String
+        var count: Int
+        var quota: ClosedRange<Int>?
+        /// What the row says in words, drawn at its right end, e.g. `2家 · 名额3–6`.
+        var valueText: String
+    }
+
+    /// Providers against quota, one row per type: a light band spans the quota, a dark bar the count,
+    /// and the numbers and the verdict are written out in each row.
+    static func quota(id: String, title: String, description: String, rows: [QuotaRow]) -> String {
+        let fontSize = 14.0
+        let rowHeight = 52.0, textLine = 17.0, band = 18.0, bar = 8.0
+        let height = Double(rows.count) * rowHeight - 8
+        var svg = open(id: id, height: height, title: title, description: description, className: "chart chart-quota")
+        for (index, row) in rows.enumerated() {
+            let top = Double(index) * rowHeight
+            let scale = Double(max(row.quota?.upperBound ?? 0, row.count, 1))
+            func x(_ value: Int) -> Double { Double(value) / scale * (width - 2) + 1 }
+            svg += #"<text class="chart-label" x="0" y="\#(n(top + textLine - 3))" font-size="\#(n(fontSize))">\#(HTMLText.escape(row.label))</text>"#
+            svg += #"<text class="chart-value" x="\#(n(width))" y="\#(n(top + textLine - 3))" font-size="\#(n(fontSize))" text-anchor="end">\#(HTMLText.escape(row.valueText))</text>"#
+            let bandTop = top + textLine + 4
+            svg += #"<rect class="quota-track" x="0.5" y="\#(n(bandTop))" width="\#(n(width - 1))" height="\#(n(band))"/>"#
+            if let quota = row.quota {
+                let from = x(quota.lowerBound), to = x(quota.upperBound)
+                svg += #"<rect class="quota-band" x="\#(n(from))" y="\#(n(bandTop))" width="\#(n(max(to - from, 2)))" height="\#(n(band))"/>"#
+                for edge in [from, to] {
+                    svg += #"<line class="quota-edge" x1="\#(n(edge))" y1="\#(n(bandTop - 3))" x2="\#(n(edge))" y2="\#(n(bandTop + band + 3))"/>"#
+                }
+            }
+            if row.count > 0 {
+                svg += #"<rect class="quota-count" x="1" y="\#(n(bandTop + (band - bar) / 2))" width="\#(n(x(row.count) - 1))" height="\#(n(bar))"/>"#
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    private static func open(id: String, height: Double, title: String, description: String, className: String) -> String {
+        let titleID = "\(id)-title", descID = "\(id)-desc"
+        return #"<svg class="\#(className)" id="\#(id)" viewBox="0 0 \#(n(width)) \#(n(height))" role="img" aria-labelledby="\#(titleID) \#(descID)">"#
+            + #"<title id="\#(titleID)">\#(HTMLText.escape(title))</title><desc id="\#(descID)">\#(HTMLText.escape(description))</desc>"#
+    }
+
+    /// An estimate of a text's width: ideographs and full-width forms take a full em, the rest about 0.6 em.
+    /// Good enough to keep labels clear of bars; it errs on the wide side for Latin text.
+    static func textWidth(_ text: String, _ fontSize: Double) -> Double {
+        text.unicodeScalars.reduce(0) { sum, scalar in
+            let wide = (0x2E80...0x9FFF).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
+                || (0xFF00...0xFF60).contains(scalar.value) || (0x3000...0x303F).contains(scalar.value)
+            return sum + (wide ? 1.0 : 0.6) * fontSize
+        }
+    }
+
+    /// A coordinate with at most one decimal, so output is short and identical across builds.
+    static func n(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Text left from `roster new` (`【待填写…】`) is an error: a half-filled entry must never be published.
+///
+/// The marks are looked for in the files themselves (also in files too broken to decode), so each is reported
+/// at its own line and column, in the front matter and in the body alike. It runs as the last part of loading,
+/// where it also drops the other findings about the same lines (a mark in `role:` is not also “not an allowed
+/// value”), so an editor filling in a new file sees one error per blank.
+enum PlaceholderRules {
+    static func apply(root: String, to findings: FindingList) -> FindingList {
+        let marks = check(root: root)
+        guard !marks.isEmpty else { return findings }
+        let lines = Set(marks.map { "\($0.location.file):\($0.location.line)" })
+        var result = FindingList()
+        result.append(contentsOf: findings.all.filter { !lines.contains("\($0.location.file):\($0.location.line)") })
+        result.append(contentsOf: marks)
+        return result
+    }
+
+    static func check(root: String) -> [Finding] {
+        var findings = FindingList()
+        for kind in Scaffold.Kind.allCases {
+            let folder = "Content/\(kind.folder)"
+            for name in FileSystem.list(root.appendingPath(folder)) where name.hasSuffix(".md") || name.hasSuffix(".json") {
+                let path = root.appendingPath(folder + "/" + name)
+                guard !FileSystem.isSymlink(path), let bytes = FileSystem.read(path) else { continue }
+                scan(String(decoding: bytes, as: UTF8.self), file: folder + "/" + name, into: &findings)
+            }
+        }
+        return findings.all
+    }
+
+    static func scan(_ text: String, file: String, into findings: inout FindingList) {
+        guard text.contains(Scaffold.placeholderMark) else { return }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let mark = rest.range(of: Scaffold.placeholderMark) {
+                if line[..<mark.lowerBound].trimmingCharacters(in: .whitespaces).hasPrefix("#") { break }  // a YAML comment
+                let end = rest[mark.lowerBound...].firstIndex(of: "】").map { rest.index(after: $0) } ?? rest.endIndex
+                let column = line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: mark.lowerBound) + 1
+                findings.error("content.placeholder", at: SourceLocation(file: file, line: index + 1, column: column),
+                               "还有没填写的内容：\(rest[mark.lowerBound..<end])",
+                               hint: "把【待填写……】整个换成真实内容；标着“选填”的字段用不上就删掉那一行")
+                rest = rest[end...]
+            }
+        }
+    }
+}
