@@ -248,7 +248,13 @@ def main(argv):
             for _ in range(args.runs):
                 cmark_s.append(timed([cmark] + CMARK_EXTENSIONS + [bodies], args).wall)
         rows.append((cases, r, h, check, inc, read_s, size, cmark_s, os.path.getsize(bodies)))
+        report(header, rows, step_tables, work)
 
+    return 0
+
+
+def report(header, rows, step_tables, work):
+    """Prints the results table and writes it to `<work>/results.md` (after every size, so a long run keeps what it has)."""
     lines = ["| cases | Roster build s | Hugo build s | Roster/Hugo | Roster CPU s | Hugo CPU s | Roster peak MB | Hugo peak MB "
              "| `roster check` s | rebuild after 1 case changed s | floor: read files s | floor: cmark-gfm 1 core s "
              "| worst interference |",
@@ -272,7 +278,6 @@ def main(argv):
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write(text)
     print("(also written to %s)" % os.path.join(work, "results.md"))
-    return 0
 
 
 if __name__ == "__main__":
