@@ -64,6 +64,8 @@ struct SearchRankingTests {
         document("appliance", title: "家用电器配件", body: "冰箱压缩机配件。"),
         document("erpx", title: "ERPX平台", body: "云平台。"),
         document("quality-only", title: "质量第一", body: "全员质量管理。"),
+        document("schedule", title: "APS排产", body: "排产到机台。"),
+        document("schedule-apart", title: "钣金", body: "排样优化，产品交付。"),
     ])
 
     func ids(_ query: String) -> [String] {
@@ -79,11 +81,15 @@ struct SearchRankingTests {
         #expect(full("质量追溯") == ["title", "keywords", "phrase-body", "apart"])
     }
 
-    @Test("pages with only some of the words, or only the characters, come last and are marked partial")
+    @Test("pages with only some of the words, or a two-character term's characters apart, come last as partial")
     func partial() {
         let results = SearchEngine(index: Self.index).search("质量追溯")
-        #expect(ids("质量追溯") == ["title", "keywords", "phrase-body", "apart", "quality-only", "scattered"])
-        #expect(results.map(\.partial) == [false, false, false, false, true, true])
+        #expect(ids("质量追溯") == ["title", "keywords", "phrase-body", "apart", "quality-only"])
+        #expect(results.map(\.partial) == [false, false, false, false, true])
+        // 排产 split by a segmenter into 排 and 产 finds 排样 … 产品: kept, last. A longer term's characters are not.
+        #expect(ids("排产") == ["schedule", "schedule-apart"])
+        #expect(SearchEngine(index: Self.index).search("排产").map(\.partial) == [false, true])
+        #expect(!ids("质量追溯").contains("scattered"))
         // A page with one of two terms is partial too, after the pages with both.
         #expect(Array(ids("ERP 集成").prefix(2)) == ["title", "erp-integration"])
         #expect(ids("ERP 集成").dropFirst(2).contains("erp-only"))
@@ -144,6 +150,23 @@ struct SearchIndexFileTests {
         let decoded = try #require(SearchIndex(manifest: files.manifest, shards: { files.shards[$0] }))
         #expect(decoded.sortedTerms == SearchRankingTests.index.sortedTerms)
         for term in decoded.sortedTerms { #expect(decoded.postings(for: term) == SearchRankingTests.index.postings(for: term)) }
+    }
+
+    @Test("a term in most documents is written as a bitset plus exceptions, and reads back the same")
+    func denseTerms() throws {
+        let documents = (0..<200).map { n in
+            SearchRankingTests.document("d\(n)", title: n % 50 == 0 ? "设备联网" : "改造\(n)",
+                                        body: n % 3 == 0 ? "其他内容" : "设备联网与数据采集")
+        }
+        let index = SearchIndex(documents: documents)
+        let files = index.files(industries: [])
+        let decoded = try #require(SearchIndex(manifest: files.manifest, shards: { files.shards[$0] }))
+        #expect(decoded.postings(for: "联网") == index.postings(for: "联网"))
+        #expect(index.postings(for: "联网").count == 135)
+        for term in decoded.sortedTerms { #expect(decoded.postings(for: term) == index.postings(for: term)) }
+        // Sparse, every posting takes at least a byte; a bitset of 200 documents takes 25.
+        let postings = index.sortedTerms.reduce(0) { $0 + index.postings(for: $1).count }
+        #expect(files.shards.reduce(0) { $0 + $1.count } < postings)
     }
 
     @Test("terms sort in JavaScript's order (UTF-16 code units), so the browser finds their shard")

@@ -42,6 +42,11 @@ public struct SearchDocument: Sendable {
     /// a few runs long even for 20,000 cases.
     var order: [String]
 
+    /// A measured result as the page shows it: 质量证明文件编制用时 45分钟/台 → 5分钟/台.
+    static func text(of result: Case.Result) -> String {
+        "\(result.metric) \(Format.decimal(result.before))\(result.unit) → \(Format.decimal(result.after))\(result.unit)"
+    }
+
     static func key(_ mask: UInt32) -> String {
         let text = String(mask, radix: 16)
         return String(repeating: "0", count: 8 - text.count) + text
@@ -56,22 +61,21 @@ public struct SearchDocument: Sendable {
 extension RenderContext {
     /// Every provider, case, notice and industry page as a search document, in index order.
     func searchDocuments(bodies: Builder.Bodies) -> [SearchDocument] {
-        func industryMask(_ ids: [String]) -> UInt32 {
+        @Sendable func industryMask(_ ids: [String]) -> UInt32 {
             ids.reduce(0) { mask, id in
                 guard let i = site.industries.firstIndex(where: { $0.id == id }) else { return mask }
                 return mask | (1 << UInt32(i))
             }
         }
-        func typeMask(_ types: [ProviderType]) -> UInt32 {
+        @Sendable func typeMask(_ types: [ProviderType]) -> UInt32 {
             types.reduce(0) { $0 | (1 << UInt32(ProviderType.allCases.firstIndex(of: $1)!)) }
         }
-        func text(_ html: String?) -> [String] {
+        @Sendable func text(_ html: String?) -> [String] {
             guard let html else { return [] }
             let plain = SearchText.plainText(fromHTML: html)
             return plain.isEmpty ? [] : [plain]
         }
-        var docs: [SearchDocument] = []
-        for provider in site.providers {
+        var docs: [SearchDocument] = site.providers.concurrentMap { provider in
             var keywords = provider.types.map(typeLabel) + provider.industries.map(industryName)
             keywords += [provider.district] + provider.serviceAreas + [statusLabel(provider.status)]
             keywords += provider.products.flatMap { [$0.name] + $0.areas }
@@ -84,36 +88,36 @@ extension RenderContext {
             related += [provider.website].compactMap { $0 }
             for item in site.casesByProvider[provider.id] ?? [] {
                 related += [item.title, item.enterprise, industryName(item.industry)] + item.areas
-                if let headline = item.results.first { related.append(resultView(headline)["text"] as? String ?? "") }
+                if let headline = item.results.first { related.append(SearchDocument.text(of: headline)) }
             }
             related += provider.history.compactMap(\.note)
             let status = provider.status == .recommended ? [] : [statusLabel(provider.status)]
-            docs.append(SearchDocument(
+            return SearchDocument(
                 kind: .provider, id: provider.id, url: urls.provider(provider.id), title: provider.name,
                 meta: (provider.types.map(typeLabel) + [provider.district] + status).joined(separator: " · "),
                 fields: [.title: [provider.name], .keywords: keywords,
                          .summary: [provider.summary].compactMap { $0 } + provider.products.compactMap(\.summary),
                          .body: text(bodies.providers[provider.id]), .related: related],
                 industries: industryMask(provider.industries), types: typeMask(provider.types),
-                order: [SearchDocument.key(industryMask(provider.industries)), SearchDocument.key(typeMask(provider.types)), provider.id]))
+                order: [SearchDocument.key(industryMask(provider.industries)), SearchDocument.key(typeMask(provider.types)), provider.id])
         }
-        for item in site.cases {
+        docs += site.cases.concurrentMap { item in
             let provider = site.providerByID[item.provider]
             let providerName = provider?.name ?? item.provider
             var keywords = [item.enterprise, industryName(item.industry), t("role.\(item.role.rawValue)"), providerName] + item.areas
             keywords += item.location.map { [t("location.\($0.rawValue)")] } ?? []
             keywords += item.results.map(\.metric)
-            var related = item.results.map { resultView($0)["text"] as? String ?? "" } + [item.date?.chinese].compactMap { $0 }
+            var related = item.results.map(SearchDocument.text(of:)) + [item.date?.chinese].compactMap { $0 }
             // The case page warns when its provider is not (or no longer) recommended.
             if let provider, provider.status != .recommended { related.append(statusLabel(provider.status)) }
-            docs.append(SearchDocument(
+            return SearchDocument(
                 kind: .case, id: item.id, url: urls.case(item.id), title: item.title,
                 meta: [industryName(item.industry), providerName].joined(separator: " · "),
                 fields: [.title: [item.title], .keywords: keywords, .summary: [item.summary].compactMap { $0 },
                          .body: text(bodies.cases[item.id]), .related: related],
                 industries: industryMask([item.industry]), types: typeMask(provider?.types ?? []),
                 order: [SearchDocument.key(industryMask([item.industry])), SearchDocument.key(typeMask(provider?.types ?? [])),
-                        item.provider, item.id]))
+                        item.provider, item.id])
         }
         for notice in site.notices {
             var keywords = [t("kind.\(notice.kind.rawValue)")] + notice.issuers

@@ -53,7 +53,8 @@ public struct SearchQuery: Sendable, Equatable {
 /// How a term matches a page:
 /// - a Han term matches as a phrase when the page has all its bigrams (注塑 in 注塑车间), as words when it can be
 ///   cut into pieces of two or more characters that each occur (质量追溯 → 质量 … 追溯), and only partly when the
-///   page has some of its bigrams, or all its characters but none together; a single character matches itself;
+///   page has some of its bigrams, or (a two-character term) both its characters apart; a single character matches
+///   itself;
 /// - a word (MES, 5g) matches itself or, with half the weight, longer words it begins.
 ///
 /// A page where every term matches as a phrase or as words is a full result; a page where some term matches only
@@ -170,9 +171,11 @@ public struct SearchEngine: Sendable {
             }
             return out
         }
-        // Every character is looked up too: a page with all of them but none together (排样 … 产品 for 排产) is what
-        // a segmenter that splits the term into single characters returns, so it is kept as a partial match.
-        let characters = run.filter { !SearchText.stopCharacters.contains($0) }
+        // A two-character term a segmenter does not know is split into its characters (排产 → 排 产), and the pages
+        // with both but not together (排样 … 产品) are what it returns: they are kept as partial matches. A longer term
+        // always keeps a piece of two characters, found through its bigrams; its characters are not looked up, which
+        // spares a query the long lists of common characters.
+        let characters = run.count == 2 ? run.filter { !SearchText.stopCharacters.contains($0) } : []
         let bigrams = (0..<run.count - 1).map { index.postings(for: String(run[$0]) + String(run[$0 + 1])) }
         let unigrams = characters.map { index.postings(for: String($0)) }
         let bigramIDF = bigrams.map(idf)

@@ -18,29 +18,32 @@ public struct SearchIndex: Sendable {
 
     public var documents: [SearchDocument]
     public var documentCount: Int
-    /// Term → postings in document order.
-    public var postings: [String: [Posting]]
     /// Terms in the order the shards hold them (UTF-16 code unit order, the order of JavaScript's `<`).
-    public var sortedTerms: [String]
+    public private(set) var sortedTerms: [String] = []
+    /// The keys of `sortedTerms`, in the same order.
+    private var sortedKeys: [UInt64] = []
+    /// Term key → postings, each packed as `doc << 5 | (fields - 1)`: four bytes a posting, so that 20,000 cases
+    /// (some 30 million postings) fit in memory comfortably.
+    private var lists: [UInt64: [UInt32]] = [:]
+    /// Words (MES, 5g) get keys in the order they are first met; Han characters and pairs are their own keys.
+    private var words: [String] = []
+    private var wordKeys: [String: UInt64] = [:]
 
     public init(documents: [SearchDocument]) {
         self.documents = documents
         documentCount = documents.count
-        let termsOfDocuments = documents.concurrentMap { document -> [String: UInt8] in
-            var fieldsOfTerm: [String: UInt8] = [:]
-            for field in SearchField.allCases {
-                for text in document.fields[field] ?? [] {
-                    for term in SearchText.terms(text) { fieldsOfTerm[term, default: 0] |= field.bit }
-                }
+        // Tokenise in parallel, a slice of documents at a time (bounded memory), then append in document order.
+        let slice = 1024
+        for start in stride(from: 0, to: documents.count, by: slice) {
+            let range = start..<min(start + slice, documents.count)
+            let terms = Array(documents[range]).concurrentMap(SearchIndex.termsOfDocument)
+            for (offset, found) in terms.enumerated() {
+                let doc = UInt32(start + offset) << 5
+                for entry in found.han { lists[entry >> 8, default: []].append(doc | (UInt32(entry & 0xFF) - 1)) }
+                for (word, fields) in found.words { lists[intern(word), default: []].append(doc | (UInt32(fields) - 1)) }
             }
-            return fieldsOfTerm
         }
-        var postings: [String: [Posting]] = [:]
-        for (doc, fieldsOfTerm) in termsOfDocuments.enumerated() {
-            for (term, fields) in fieldsOfTerm { postings[term, default: []].append(Posting(doc: doc, fields: fields)) }
-        }
-        self.postings = postings
-        sortedTerms = postings.keys.sorted(by: SearchIndex.precedes)
+        sortTerms()
     }
 
     /// Reads a written index back (the manifest and its shards), as the browser sees it; documents stay empty.
@@ -48,26 +51,82 @@ public struct SearchIndex: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(manifest)) as? [String: Any],
               let count = object["documents"] as? Int, let firstTerms = object["shards"] as? [String],
               let sets = object["fieldSets"] as? [Int] else { return nil }
-        var postings: [String: [Posting]] = [:]
-        var order: [String] = []
-        for n in firstTerms.indices {
-            guard let bytes = shards(n), let decoded = SearchIndex.decodeShard(bytes, fieldSets: sets.map { UInt8($0) }) else { return nil }
-            for (term, list) in decoded {
-                postings[term] = list
-                order.append(term)
-            }
-        }
         documents = []
         documentCount = count
-        self.postings = postings
-        sortedTerms = order
+        for n in firstTerms.indices {
+            guard let bytes = shards(n), let decoded = SearchIndex.decodeShard(bytes, fieldSets: sets.map { UInt8($0) }, documents: count) else { return nil }
+            for (term, list) in decoded {
+                let key = intern(term)
+                lists[key] = list.map { UInt32($0.doc) << 5 | (UInt32($0.fields) - 1) }
+                sortedTerms.append(term)
+                sortedKeys.append(key)
+            }
+        }
     }
 
     /// JavaScript's string order, which the browser uses to find a term's shard.
     static func precedes(_ a: String, _ b: String) -> Bool { a.utf16.lexicographicallyPrecedes(b.utf16) }
 
     /// Documents containing `term`, or none.
-    public func postings(for term: String) -> [Posting] { postings[term] ?? [] }
+    public func postings(for term: String) -> [Posting] {
+        guard let key = key(of: term), let list = lists[key] else { return [] }
+        return list.map { Posting(doc: Int($0 >> 5), fields: UInt8($0 & 31) + 1) }
+    }
+
+    // MARK: - Term keys
+
+    private static func hanKey(_ a: UInt32) -> UInt64 { UInt64(a) }
+    private static func pairKey(_ a: UInt32, _ b: UInt32) -> UInt64 { 1 << 42 | UInt64(a) << 21 | UInt64(b) }
+
+    private func key(of term: String) -> UInt64? {
+        let scalars = Array(term.unicodeScalars)
+        if scalars.count == 1, SearchText.isHan(scalars[0]) { return SearchIndex.hanKey(scalars[0].value) }
+        if scalars.count == 2, SearchText.isHan(scalars[0]), SearchText.isHan(scalars[1]) {
+            return SearchIndex.pairKey(scalars[0].value, scalars[1].value)
+        }
+        return wordKeys[term]
+    }
+
+    private mutating func intern(_ term: String) -> UInt64 {
+        if let key = key(of: term) { return key }
+        let key = (2 << 42) | UInt64(words.count)
+        words.append(term)
+        wordKeys[term] = key
+        return key
+    }
+
+    private func text(of key: UInt64) -> String {
+        switch key >> 42 {
+        case 0: return String(Unicode.Scalar(UInt32(key))!)
+        case 1: return String(Unicode.Scalar(UInt32((key >> 21) & 0x1FFFFF))!) + String(Unicode.Scalar(UInt32(key & 0x1FFFFF))!)
+        default: return words[Int(key & 0xFFFFFFFF)]
+        }
+    }
+
+    private mutating func sortTerms() {
+        let keyed = lists.keys.map { (text(of: $0), $0) }.sorted { SearchIndex.precedes($0.0, $1.0) }
+        sortedTerms = keyed.map(\.0)
+        sortedKeys = keyed.map(\.1)
+    }
+
+    /// One document's terms: Han keys shifted left 8 with their field bits, sorted; words with their field bits.
+    private static func termsOfDocument(_ document: SearchDocument) -> (han: [UInt64], words: [(String, UInt8)]) {
+        var entries: [UInt64] = []
+        var words: [String: UInt8] = [:]
+        for field in SearchField.allCases {
+            let bit = UInt64(field.bit)
+            for text in document.fields[field] ?? [] {
+                SearchText.scan(text, han: { entries.append($0 << 8 | bit) }, word: { words[$0, default: 0] |= field.bit })
+            }
+        }
+        entries.sort()
+        var merged: [UInt64] = []
+        merged.reserveCapacity(entries.count)
+        for entry in entries {
+            if let last = merged.last, last >> 8 == entry >> 8 { merged[merged.count - 1] = last | (entry & 0xFF) } else { merged.append(entry) }
+        }
+        return (merged, words.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
 
     // MARK: - Files
 
@@ -94,10 +153,15 @@ public struct SearchIndex: Sendable {
     /// A shard is a count of terms, then per term: a header `shared * 32 + length` (characters shared with the
     /// previous term, characters that follow; a length of 31 or more continues in a second number), the first new
     /// character as the difference from the previous term's character at that place (zigzag), the others as code
-    /// points, then the number of documents and per document `gap * 8 + fields code`. The fields code points into the
-    /// manifest's seven most common field sets, or is 7 and is followed by the field bits. All numbers are LEB128.
+    /// points, then `documents * 2 + dense` and the postings. Sparse postings are, per document, `gap * 8 + fields code`:
+    /// the code points into the manifest's seven most common field sets, or is 7 and is followed by the field bits.
+    /// A dense term (one in a large share of the documents, where this is smaller) has instead a field set F, a bitset
+    /// of the documents where its fields are F (one bit per document), the number of the other documents and their
+    /// sparse postings. All numbers are LEB128.
     public func files(shardBytes: Int = 8192, industries: [(id: String, name: String)]) -> Files {
         let masks = commonFieldSets
+        var codes = [Int](repeating: 7, count: 32)
+        for (code, mask) in masks.enumerated() { codes[Int(mask)] = code }
         var shards: [[UInt8]] = []
         var firstTerms: [String] = []
         var count = 0
@@ -112,7 +176,7 @@ public struct SearchIndex: Sendable {
             count = 0
             previous = []
         }
-        for term in sortedTerms {
+        for (term, key) in zip(sortedTerms, sortedKeys) {
             if count > 0 && body.count >= shardBytes { finish() }
             if count == 0 { firstTerms.append(term) }
             let scalars = term.unicodeScalars.map(\.value)
@@ -128,15 +192,23 @@ public struct SearchIndex: Sendable {
                     SearchIndex.putVarint(Int(scalar), into: &body)
                 }
             }
-            let list = postings[term]!
-            SearchIndex.putVarint(list.count, into: &body)
-            var last = -1
-            for posting in list {
-                let code = masks.firstIndex(of: posting.fields) ?? 7
-                SearchIndex.putVarint((posting.doc - last - 1) * 8 + code, into: &body)
-                if code == 7 { body.append(posting.fields) }
-                last = posting.doc
+            let list = lists[key]!
+            let sparse = encodeSparse(list, codes)
+            var dense: [UInt8]?
+            if list.count * 16 > documentCount {
+                var counts = [Int](repeating: 0, count: 32)
+                for packed in list { counts[Int(packed & 31)] += 1 }
+                let usual = UInt32(counts.indices.max { (counts[$0], $1) < (counts[$1], $0) }!)
+                var bits = [UInt8](repeating: 0, count: (documentCount + 7) / 8)
+                for packed in list where packed & 31 == usual { bits[Int(packed >> 8)] |= 1 << UInt8((packed >> 5) & 7) }
+                let others = list.filter { $0 & 31 != usual }
+                var bytes = [UInt8(usual + 1)] + bits
+                SearchIndex.putVarint(others.count, into: &bytes)
+                bytes += encodeSparse(others, codes)
+                if bytes.count < sparse.count { dense = bytes }
             }
+            SearchIndex.putVarint(list.count * 2 + (dense == nil ? 0 : 1), into: &body)
+            body += dense ?? sparse
             previous = scalars
             count += 1
         }
@@ -175,11 +247,24 @@ public struct SearchIndex: Sendable {
                      documents: documentFiles)
     }
 
+    private func encodeSparse(_ list: [UInt32], _ codes: [Int]) -> [UInt8] {
+        var out: [UInt8] = []
+        var last = -1
+        for packed in list {
+            let doc = Int(packed >> 5), fields = UInt8(packed & 31) + 1
+            let code = codes[Int(fields)]
+            SearchIndex.putVarint((doc - last - 1) * 8 + code, into: &out)
+            if code == 7 { out.append(fields) }
+            last = doc
+        }
+        return out
+    }
+
     /// The seven field sets most postings have (body alone, related alone, …), coded in three bits.
     var commonFieldSets: [UInt8] {
-        var counts: [UInt8: Int] = [:]
-        for list in postings.values { for posting in list { counts[posting.fields, default: 0] += 1 } }
-        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(7).map(\.key)
+        var counts = [Int](repeating: 0, count: 32)
+        for list in lists.values { for packed in list { counts[Int(packed & 31) + 1] += 1 } }
+        return (1..<32).filter { counts[$0] > 0 }.sorted { (counts[$0], $1) > (counts[$1], $0) }.prefix(7).map { UInt8($0) }
     }
 
     static func putVarint(_ value: Int, into out: inout [UInt8]) {
@@ -192,7 +277,7 @@ public struct SearchIndex: Sendable {
     }
 
     /// Reads one shard back: term → postings, given the manifest's field sets. The browser's reader does the same.
-    public static func decodeShard(_ bytes: [UInt8], fieldSets: [UInt8]) -> [(term: String, postings: [Posting])]? {
+    public static func decodeShard(_ bytes: [UInt8], fieldSets: [UInt8], documents: Int) -> [(term: String, postings: [Posting])]? {
         var i = 0
         func varint() -> Int? {
             var value = 0, shift = 0
@@ -224,10 +309,23 @@ public struct SearchIndex: Sendable {
                     term.append(UInt32(v))
                 }
             }
-            guard let n = varint() else { return nil }
+            guard let header2 = varint() else { return nil }
             var list: [Posting] = []
+            var sparseCount = header2 / 2
+            if header2 % 2 == 1 {
+                let size = (documents + 7) / 8
+                guard i + 1 + size <= bytes.count else { return nil }
+                let usual = bytes[i]
+                for doc in 0..<documents where bytes[i + 1 + doc / 8] & (1 << UInt8(doc % 8)) != 0 {
+                    list.append(Posting(doc: doc, fields: usual))
+                }
+                i += 1 + size
+                guard let others = varint() else { return nil }
+                sparseCount = others
+            }
             var doc = -1
-            for _ in 0..<n {
+            var sparse: [Posting] = []
+            for _ in 0..<sparseCount {
                 guard let v = varint() else { return nil }
                 doc += v / 8 + 1
                 let code = v % 8
@@ -240,8 +338,10 @@ public struct SearchIndex: Sendable {
                     guard code < fieldSets.count else { return nil }
                     fields = fieldSets[code]
                 }
-                list.append(Posting(doc: doc, fields: fields))
+                sparse.append(Posting(doc: doc, fields: fields))
             }
+            list = list.isEmpty ? sparse : (list + sparse).sorted { $0.doc < $1.doc }
+            guard list.count == header2 / 2 else { return nil }
             guard let text = String(unicodeScalars: term) else { return nil }
             out.append((text, list))
             previous = term

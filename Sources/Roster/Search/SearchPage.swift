@@ -12,7 +12,10 @@ extension Builder {
     static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder) {
         let index = SearchIndex(documents: context.searchDocuments(bodies: bodies))
         let files = index.files(industries: context.site.industries.map { ($0.id, $0.name) })
-        for file in files.all { folder.write("search/" + file.path, file.bytes, kind: "search") }
+        _ = files.all.concurrentMap { file in
+            folder.write("search/" + file.path, file.bytes, kind: "search")
+            return 0
+        }
         folder.write("search/index.html", context.searchPage(), kind: "search")
     }
 }

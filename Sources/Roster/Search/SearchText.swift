@@ -88,65 +88,101 @@ public enum SearchText {
     /// The index terms of a text: every Han character (but the stop characters), every Han bigram, every word.
     public static func terms(_ text: String) -> [String] {
         var out: [String] = []
-        for piece in pieces(text) {
-            switch piece {
-            case .word(let word):
-                out.append(word)
-            case .han(let run):
-                for (i, scalar) in run.enumerated() {
-                    if !stopCharacters.contains(scalar) { out.append(String(scalar)) }
-                    if i + 1 < run.count { out.append(String(scalar) + String(run[i + 1])) }
-                }
-            }
-        }
+        scan(text, han: { key in
+            let a = Unicode.Scalar(UInt32(key & 0x1FFFFF))!
+            out.append(key >> 42 == 1 ? String(Unicode.Scalar(UInt32((key >> 21) & 0x1FFFFF))!) + String(a) : String(a))
+        }, word: { out.append($0) })
         return out
     }
 
-    /// The visible text of rendered Markdown: tags removed (block ends become line breaks), entities decoded.
-    public static func plainText(fromHTML html: String) -> String {
-        var out = ""
-        var tag = ""
-        var inTag = false
-        var entity: String?
-        let blockTags: Set<String> = ["p", "/p", "br", "br /", "li", "/li", "tr", "/tr", "td", "/td", "th", "/th",
-                                      "h1", "h2", "h3", "h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6",
-                                      "blockquote", "/blockquote", "pre", "/pre", "hr /", "ul", "/ul", "ol", "/ol"]
-        for ch in html {
-            if inTag {
-                if ch == ">" {
-                    inTag = false
-                    let name = tag.split(separator: " ").first.map(String.init) ?? ""
-                    if blockTags.contains(tag) || blockTags.contains(name) { if !out.hasSuffix("\n") && !out.isEmpty { out += "\n" } }
-                    tag = ""
-                } else {
-                    tag.append(ch)
+    /// The terms of `terms(_:)` without making a string of each Han term: a character as its code point,
+    /// a pair as `1 << 42 | first << 21 | second`; words as strings. The index builder's inner loop.
+    static func scan(_ text: String, han: (UInt64) -> Void, word: (String) -> Void) {
+        var previous: UInt32?
+        var current = String.UnicodeScalarView()
+        for original in text.unicodeScalars {
+            let scalar = fold(original)
+            if isHan(scalar) {
+                if !current.isEmpty { word(String(current)); current = String.UnicodeScalarView() }
+                let value = scalar.value
+                if let previous { han(1 << 42 | UInt64(previous) << 21 | UInt64(value)) }
+                if !stopCharacters.contains(scalar) { han(UInt64(value)) }
+                previous = value
+            } else {
+                previous = nil
+                if isWordCharacter(scalar) {
+                    current.append(scalar)
+                } else if !current.isEmpty {
+                    word(String(current))
+                    current = String.UnicodeScalarView()
                 }
-                continue
-            }
-            if var pending = entity {
-                if ch == ";" {
-                    out += decodeEntity(pending)
-                    entity = nil
-                } else if pending.count < 10 && (ch.isLetter || ch.isNumber || ch == "#") {
-                    pending.append(ch)
-                    entity = pending
-                } else {
-                    out += "&" + pending
-                    entity = nil
-                    out.append(ch)
-                }
-                continue
-            }
-            switch ch {
-            case "<": inTag = true
-            case "&": entity = ""
-            default: out.append(ch)
             }
         }
-        if let pending = entity { out += "&" + pending }
-        return out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .joined(separator: "\n")
+        if !current.isEmpty { word(String(current)) }
     }
+
+    /// The visible text of rendered Markdown: tags removed (block ends become line breaks), entities decoded,
+    /// blank lines and the spaces around lines dropped.
+    public static func plainText(fromHTML html: String) -> String {
+        var out = String.UnicodeScalarView()
+        var tag = String.UnicodeScalarView()
+        var entity: String.UnicodeScalarView?
+        var inTag = false
+        func newline() { if let last = out.last, last != "\n" { out.append("\n") } }
+        for scalar in html.unicodeScalars {
+            if inTag {
+                if scalar == ">" {
+                    inTag = false
+                    let name = String(tag).split(separator: " ").first.map { $0.hasPrefix("/") ? String($0.dropFirst()) : String($0) } ?? ""
+                    if blockTags.contains(name) { newline() }
+                    tag = String.UnicodeScalarView()
+                } else {
+                    tag.append(scalar)
+                }
+            } else if var pending = entity {
+                let v = scalar.value
+                if scalar == ";" {
+                    out.append(contentsOf: decodeEntity(String(pending)).unicodeScalars)
+                    entity = nil
+                } else if pending.count < 10, (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) || v == 0x23 {
+                    pending.append(scalar)
+                    entity = pending
+                } else {
+                    out.append("&")
+                    out.append(contentsOf: pending)
+                    out.append(scalar)
+                    entity = nil
+                }
+            } else if scalar == "<" {
+                inTag = true
+            } else if scalar == "&" {
+                entity = String.UnicodeScalarView()
+            } else {
+                out.append(scalar)
+            }
+        }
+        if let pending = entity { out.append("&"); out.append(contentsOf: pending) }
+        // Lines trimmed, blank ones dropped; on scalars, since splitting Characters is slow on 20,000 bodies.
+        var text = String.UnicodeScalarView()
+        var line: [Unicode.Scalar] = []
+        func flush() {
+            let start = line.firstIndex { !$0.properties.isWhitespace } ?? line.endIndex
+            let end = (line.lastIndex { !$0.properties.isWhitespace } ?? -1) + 1
+            if start < end {
+                if !text.isEmpty { text.append("\n") }
+                text.append(contentsOf: line[start..<end])
+            }
+            line.removeAll(keepingCapacity: true)
+        }
+        for scalar in out {
+            if scalar == "\n" { flush() } else { line.append(scalar) }
+        }
+        flush()
+        return String(text)
+    }
+
+    private static let blockTags: Set<String> = ["p", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+                                                 "blockquote", "pre", "hr", "ul", "ol", "table", "div", "dd", "dt"]
 
     private static func decodeEntity(_ name: String) -> String {
         switch name {

@@ -99,8 +99,8 @@
       if (one) one.docs.forEach((doc, i) => out.set(doc, { tier: 0, score: weight(m, one.fields[i]), title: (one.fields[i] & 1) !== 0 }));
       return out;
     }
-    // Every character too: a page with all of them but none together is a partial match.
-    const chars = run.filter((c) => !m.stop.has(c)), unigrams = chars.map((c) => ix.get(str([c])));
+    // A two-character term's characters apart are a partial match too (排样 … 产品 for 排产): SearchEngine.swift.
+    const chars = run.length === 2 ? run.filter((c) => !m.stop.has(c)) : [], unigrams = chars.map((c) => ix.get(str([c])));
     const bigrams = run.slice(1).map((c, i) => ix.get(str([run[i], c])));
     const bIDF = bigrams.map((l) => idf(m, l)), uIDF = unigrams.map((l) => idf(m, l));
     const bFields = bigrams.map(fieldsOf), uFields = unigrams.map(fieldsOf), candidates = new Set();
@@ -164,7 +164,8 @@
   // ---- Index files (SearchIndex.swift) ----
   const getJSON = (url, init) => fetch(url, init).then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); });
 
-  function decodeShard(b, fieldSets) {
+  // Dense terms hold a bitset of the documents with their usual field set, then the others as sparse postings.
+  function decodeShard(b, fieldSets, documents) {
     let i = 0, prev = [];
     const terms = [], lists = new Map();
     const v = () => {
@@ -180,13 +181,32 @@
         const x = v();
         term.push(k ? x : (shared < prev.length ? prev[shared] : 0) + (x % 2 ? -(x + 1) / 2 : x / 2));
       }
-      const count = v(), docs = new Int32Array(count), fields = new Uint8Array(count);
-      for (let p = 0, doc = -1; p < count; p++) {
+      const h2 = v(), count = (h2 - (h2 % 2)) / 2, docs = new Int32Array(count), fields = new Uint8Array(count);
+      let bitset = null, usual = 0, sparse = count;
+      if (h2 % 2) {
+        usual = b[i];
+        bitset = b.subarray(i + 1, i + 1 + Math.ceil(documents / 8));
+        i += 1 + bitset.length;
+        sparse = v();
+      }
+      const sDocs = [], sFields = [];
+      for (let p = 0, doc = -1; p < sparse; p++) {
         const g = v(), code = g % 8;
         doc += (g - code) / 8 + 1;
-        docs[p] = doc;
-        fields[p] = code === 7 ? b[i++] : fieldSets[code];
+        sDocs.push(doc);
+        sFields.push(code === 7 ? b[i++] : fieldSets[code]);
       }
+      // Merge the bitset's documents with the sparse ones, in document order.
+      let p = 0, s = 0;
+      const put = (doc, f) => { docs[p] = doc; fields[p++] = f; };
+      if (bitset) {
+        for (let doc = 0; doc < documents; doc++) {
+          if (!(bitset[doc >> 3] & (1 << (doc & 7)))) continue;
+          while (s < sparse && sDocs[s] < doc) { put(sDocs[s], sFields[s]); s++; }
+          put(doc, usual);
+        }
+      }
+      while (s < sparse) { put(sDocs[s], sFields[s]); s++; }
       const text = str(term);
       terms.push(text);
       lists.set(text, { docs, fields });
@@ -227,7 +247,7 @@
       if (!this.shards.has(n)) {
         this.shards.set(n, fetch(`${this.base}${this.m.version}/t/${n}.bin`)
           .then((r) => { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); })
-          .then((buf) => decodeShard(new Uint8Array(buf), this.m.fieldSets)));
+          .then((buf) => decodeShard(new Uint8Array(buf), this.m.fieldSets, this.m.documents)));
       }
       return this.shards.get(n);
     }
@@ -249,7 +269,7 @@
       for (const t of terms.flat()) {
         if (t.word !== undefined) { jobs.push(follow(t.word, Math.max(this.shardOf(t.word), 0))); continue; }
         t.han.forEach((c, i) => {
-          if (!m.stop.has(c)) wanted.add(str([c]));
+          if (t.han.length <= 2 && !m.stop.has(c)) wanted.add(str([c]));
           if (i + 1 < t.han.length) wanted.add(str([c, t.han[i + 1]]));
         });
       }
