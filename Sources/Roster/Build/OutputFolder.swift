@@ -54,6 +54,27 @@ public final class OutputFolder: @unchecked Sendable {
         return true
     }
 
+    /// Copies the file at `source` to `relative` without holding it in memory (media may be large).
+    func copy(from source: String, to relative: String, kind: String) {
+        precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
+        let full = path.appendingPath(relative)
+        let dir = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
+        lock.lock()
+        let needsDir = createdDirectories.insert(dir).inserted
+        counts[kind, default: 0] += 1
+        lock.unlock()
+        if needsDir { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: full)
+            // copyItem keeps the source's mode; the web server must be able to read every file.
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: full)
+        } catch {
+            lock.lock()
+            writeErrors.append(relative)
+            lock.unlock()
+        }
+    }
+
     func write(_ relative: String, _ text: String, kind: String) {
         write(relative, text.utf8, kind: kind)
     }

@@ -21,11 +21,17 @@ enum Publisher {
     }
 
     /// Removes staging and retired folders left by builds that were killed.
+    ///
+    /// Where the file system cannot exchange two folders, a build killed between its two renames leaves the
+    /// previous site retired and none in place: that retired site is put back instead of being deleted.
     static func cleanStale(parent: String, name: String) {
+        let output = parent.appendingPath(name)
         for entry in FileSystem.list(parent) where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
             let pidText = entry.split(separator: "-").last.map(String.init) ?? ""
             if let pid = Int32(pidText), pid != getpid(), kill(pid, 0) == 0 { continue }  // a live build owns it
-            try? FileManager.default.removeItem(atPath: parent.appendingPath(entry))
+            let path = parent.appendingPath(entry)
+            if entry.hasPrefix(".\(name).old-"), !FileSystem.exists(output), rename(path, output) == 0 { continue }
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 

@@ -143,7 +143,7 @@ public struct Theme: Sendable {
 
     /// Renders `template` with `view`; the strings are available as `t`.
     func render(_ template: String, _ view: [String: Any]) -> String {
-        var view = view
+        var view = HTMLText.ungluedValues(view) as? [String: Any] ?? [:]
         view["t"] = nestedStrings
         return library.render(view, withTemplate: template) ?? ""
     }
