@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Roster's search against Pagefind on the same built site: which pages each finds, and what each downloads.
 
-    python3 Benchmarks/search-compare/compare.py [--roster PATH] [--out DIR]
+    python3 Benchmarks/search-compare/compare.py [--roster PATH] [--out DIR]           # the default site
     python3 Benchmarks/search-compare/compare.py --root .bench/site-20000 --bytes-only --out DIR   # a large corpus
 
 Builds the default site (`roster build --now 2024-02-10`), copies it and runs Pagefind's extended build
@@ -282,13 +282,17 @@ def write_bytes_report(rows, meta, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_roster = next((str(p) for p in [ROOT / ".build/release/roster", ROOT / ".build/debug/roster"] if p.exists()), "roster")
-    parser.add_argument("--roster", default=default_roster, help="the roster executable (default: .build/release or debug)")
+    parser.add_argument("--roster", help="the roster executable (default: build this repository's, release mode)")
     parser.add_argument("--out", default=str(HERE), help="where to write results.md and results.json")
     parser.add_argument("--root", default=str(ROOT), help="the site root to build (default: this repository)")
     parser.add_argument("--bytes-only", action="store_true",
                         help="measure downloads only, on the first page of results (for corpora too large to list)")
     args = parser.parse_args()
+    if not args.roster:
+        # Build (a no-op when up to date) so that the comparison never measures a stale binary.
+        subprocess.run(["swift", "build", "-c", "release", "--product", "roster"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        args.roster = str(ROOT / ".build/release/roster")
     queries = read_queries()
     with tempfile.TemporaryDirectory(prefix="search-compare-") as tmp:
         work = Path(tmp)
@@ -314,11 +318,12 @@ def main():
             driver.quit()
             for server in servers:
                 server.shutdown()
-    meta = {"scoped": scoped, "pagefind_pages": pagefind_pages, "pagefind_version": version, "root": args.root}
-    if args.bytes_only:
-        ok = write_bytes_report(rows, meta, Path(args.out))
-    else:
-        ok = write_report(rows, meta, Path(args.out))
+        # Written before the temporary folders go (tens of thousands of files for a large corpus).
+        meta = {"scoped": scoped, "pagefind_pages": pagefind_pages, "pagefind_version": version, "root": args.root}
+        if args.bytes_only:
+            ok = write_bytes_report(rows, meta, Path(args.out))
+        else:
+            ok = write_report(rows, meta, Path(args.out))
     claim = "Roster downloads less" if args.bytes_only else "Roster wins on recall and bytes"
     print(f"wrote {Path(args.out) / 'results.md'}: {claim if ok else 'Roster does NOT win'}")
     return 0 if ok else 1

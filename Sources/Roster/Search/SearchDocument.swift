@@ -70,6 +70,11 @@ extension RenderContext {
         @Sendable func typeMask(_ types: [ProviderType]) -> UInt32 {
             types.reduce(0) { $0 | (1 << UInt32(ProviderType.allCases.firstIndex(of: $1)!)) }
         }
+        /// What a case card shows: title, summary, industry, headline result, enterprise, areas.
+        @Sendable func cardText(_ item: Case) -> [String] {
+            [item.title, item.summary ?? "", industryName(item.industry), item.enterprise]
+                + item.areas + item.results.prefix(1).map(SearchDocument.text(of:))
+        }
         @Sendable func text(_ html: String?) -> [String] {
             guard let html else { return [] }
             let plain = SearchText.plainText(fromHTML: html)
@@ -86,10 +91,7 @@ extension RenderContext {
             }
             if let contact = provider.contact { related += [contact.person, contact.phone, contact.email].compactMap { $0 } }
             related += [provider.website].compactMap { $0 }
-            for item in site.casesByProvider[provider.id] ?? [] {
-                related += [item.title, item.enterprise, industryName(item.industry)] + item.areas
-                if let headline = item.results.first { related.append(SearchDocument.text(of: headline)) }
-            }
+            for item in site.casesByProvider[provider.id] ?? [] { related += cardText(item) }
             related += provider.history.compactMap(\.note)
             let status = provider.status == .recommended ? [] : [statusLabel(provider.status)]
             return SearchDocument(
@@ -108,6 +110,11 @@ extension RenderContext {
             keywords += item.location.map { [t("location.\($0.rawValue)")] } ?? []
             keywords += item.results.map(\.metric)
             var related = item.results.map(SearchDocument.text(of:)) + [item.date?.chinese].compactMap { $0 }
+            related += item.results.compactMap { resultView($0)["changeWords"] as? String }
+            // The case page shows up to three other cases of its provider as cards.
+            for other in (site.casesByProvider[item.provider] ?? []).filter({ $0.id != item.id }).prefix(3) {
+                related += cardText(other)
+            }
             // The case page warns when its provider is not (or no longer) recommended.
             if let provider, provider.status != .recommended { related.append(statusLabel(provider.status)) }
             return SearchDocument(
