@@ -172,6 +172,21 @@ struct SearchIndexFileTests {
         #expect(files.shards.reduce(0) { $0 + $1.count } < postings)
     }
 
+    @Test("files written in parallel into one new folder all arrive (the index writes its shards so)")
+    func parallelWrites() throws {
+        for round in 0..<20 {
+            let root = NSTemporaryDirectory() + "roster-output-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let folder = OutputFolder(path: root)
+            _ = Array(0..<64).concurrentMap { n in
+                folder.write("search/v\(round)/d/\(n).json", Array("{}".utf8), kind: "search")
+                return 0
+            }
+            #expect(folder.writeErrors.isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/search/v\(round)/d").count == 64)
+        }
+    }
+
     @Test("terms sort in JavaScript's order (UTF-16 code units), so the browser finds their shard")
     func order() {
         #expect(SearchIndex.precedes("5g", "erp"))

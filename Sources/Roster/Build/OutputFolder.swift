@@ -21,13 +21,24 @@ public final class OutputFolder: @unchecked Sendable {
         let needsDir = createdDirectories.insert(dir).inserted
         counts[kind, default: 0] += 1
         lock.unlock()
-        if needsDir, mkdir(dir, 0o755) != 0, errno != EEXIST {
-            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if needsDir { Self.makeDirectory(dir) }
+        // Another thread may have claimed the folder and not made it yet (files written in parallel into one folder,
+        // like the search index's): make it here too and try again.
+        var written = Self.writeFile(full, bytes)
+        if !written && errno == ENOENT {
+            Self.makeDirectory(dir)
+            written = Self.writeFile(full, bytes)
         }
-        if !Self.writeFile(full, bytes) {
+        if !written {
             lock.lock()
             writeErrors.append(relative)
             lock.unlock()
+        }
+    }
+
+    private static func makeDirectory(_ dir: String) {
+        if mkdir(dir, 0o755) != 0, errno != EEXIST {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
     }
 

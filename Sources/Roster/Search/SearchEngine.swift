@@ -48,7 +48,7 @@ public struct SearchQuery: Sendable, Equatable {
 }
 
 
-/// Answers queries from an index the way `40-search.js` does in the browser; tests hold the two to the same rankings.
+/// Answers queries from an index the way `assets/search.js` does in the browser; tests hold the two to the same rankings.
 ///
 /// How a term matches a page:
 /// - a Han term matches as a phrase when the page has all its bigrams (注塑 in 注塑车间), as words when it can be

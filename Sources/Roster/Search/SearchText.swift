@@ -1,6 +1,6 @@
 import Foundation
 
-/// How search reads text, at build time and (in `40-search.js`) in the browser: both must agree exactly.
+/// How search reads text, at build time and (in `assets/search.js`) in the browser: both must agree exactly.
 ///
 /// Chinese has no spaces, so a run of Han characters is indexed as its single characters and its
 /// neighbouring pairs (bigrams): 注塑车间 gives 注 塑 车 间 注塑 塑车 车间, and the query 注塑 matches it

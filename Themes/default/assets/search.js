@@ -293,12 +293,14 @@
   function highlighter(terms, partial) {
     const needles = [];
     terms.forEach((alternatives, group) => {
-      for (const t of alternatives) {
-        if (t.word !== undefined) { needles.push({ cps: codePoints(t.word), group, word: true }); continue; }
+      alternatives.forEach((t, k) => {
+        if (t.word !== undefined) { needles.push({ cps: codePoints(t.word), group, word: true }); return; }
         needles.push({ cps: t.han, group });
+        // A synonym is marked only whole: the 企业 of 企业资源计划 is no match for ERP.
+        if (k > 0) return;
         for (let i = 0; i + 1 < t.han.length; i++) needles.push({ cps: [t.han[i], t.han[i + 1]], group });
         if (partial || t.han.length === 1) for (const c of t.han) needles.push({ cps: [c], group });
-      }
+      });
     });
     return (text) => {
       const chars = codePoints(text), folded = chars.map(fold), marks = new Uint8Array(chars.length), hits = [];
