@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Roster",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "roster", targets: ["roster"]),
         .library(name: "Roster", targets: ["Roster"]),
@@ -46,3 +46,11 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, declared only when ROSTER_FUZZ is set: they call into libFuzzer, which only `-sanitize=fuzzer`
+// links, so a normal `swift build` must not see them. scripts/fuzz.sh builds and runs them.
+if Context.environment["ROSTER_FUZZ"] != nil {
+    for name in ["FuzzFrontMatter", "FuzzContentDecoder", "FuzzMarkdownPage"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["Roster"], path: "Fuzz/\(name)"))
+    }
+}

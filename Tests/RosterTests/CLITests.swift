@@ -29,12 +29,25 @@ enum RosterBinary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Drain stderr on another thread: a child that fills one pipe while we wait on the other would hang both
+        // (it happened under AddressSanitizer, whose report at exit is larger than a pipe's buffer).
+        let errData = LockedData()
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let stderr = errData.wait()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
+}
+
+/// Data handed from a reader thread to the test, once.
+final class LockedData: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+    func set(_ value: Data) { data = value; done.signal() }
+    func wait() -> Data { done.wait(); return data }
 }
 
 @Suite("The roster command line", .enabled(if: RosterBinary.path != nil))

@@ -80,7 +80,7 @@ enum NoticeFixture {
 
     /// Asset names carry a content hash that any CSS or JS change alters; expected pages do not depend on it.
     static func normalized(_ html: String) -> String {
-        html.replacingOccurrences(of: #"site\.[0-9a-f]{16}\.(css|js)"#, with: "site.HASH.$1", options: .regularExpression)
+        html.replacingOccurrences(of: #"/assets/([a-z-]+)\.[0-9a-f]{16}\.(css|js)"#, with: "/assets/$1.HASH.$2", options: .regularExpression)
     }
 }
 

@@ -125,9 +125,14 @@ struct VisitorPagesTests {
         let css = try #require(theme_.assets["site.css"]).bytes.count
         let js = try #require(theme_.assets["site.js"]).bytes.count
         #expect(css + js < 60 * 1024, "site.css \(css) B + site.js \(js) B")
-        // What the built pages link is exactly these two files.
+        // The search engine's script is loaded by the /search/ page only; that page stays within the budget too.
+        let search = try #require(theme_.assets["search.js"]).bytes.count
+        #expect(css + js + search < 60 * 1024, "site.css \(css) B + site.js \(js) B + search.js \(search) B")
         let built = try FileManager.default.contentsOfDirectory(atPath: site.root + "/Site/assets")
-        #expect(built.filter { $0.hasSuffix(".css") || $0.hasSuffix(".js") }.count == 2)
+        #expect(built.filter { $0.hasSuffix(".css") || $0.hasSuffix(".js") }.count == 3)
+        let home = try #require(site.read("Site/index.html"))
+        let linked = home.matches(of: /<(?:link rel="stylesheet"|script) [^>]*\/assets\/[^>]*>/).count
+        #expect(linked == 2, "an ordinary page loads only site.css and site.js")
     }
 
     @Test("the directory carries its facets and each provider's facet values for the script")
@@ -203,5 +208,23 @@ struct VisitorPagesTests {
         let laoshan = try #require(html.range(of: #"value="崂山区""#)), outside = try #require(html.range(of: #"value="市外""#))
         #expect(laoshan.lowerBound < outside.lowerBound)
         #expect(html.contains(#"data-f-district="市外""#))
+    }
+}
+
+@Suite("Asset compaction")
+struct AssetCompactionTests {
+    @Test("CSS loses comments and indentation but keeps strings as written")
+    func css() {
+        let input = "/* theme */\n  .a::before { content: \"/* not a comment */  x\"; }\n\n  .b { color: red; } /* tail */\n"
+        let output = String(decoding: CSSText.compact(Array(input.utf8)), as: UTF8.self)
+        #expect(output == ".a::before { content: \"/* not a comment */  x\"; }\n.b { color: red; } \n")
+    }
+
+    @Test("scripts lose whole-line comments and indentation; scripts with template literals are left alone")
+    func js() {
+        let input = "// top\n(function () {\n  // why\n  var url = \"http://x\"; // keep\n})();\n"
+        #expect(String(decoding: JSText.compact(Array(input.utf8)), as: UTF8.self) == "(function () {\nvar url = \"http://x\"; // keep\n})();\n")
+        let literal = "var t = `a\n  // b`;\n"
+        #expect(JSText.compact(Array(literal.utf8)) == Array(literal.utf8))
     }
 }

@@ -123,7 +123,18 @@ def make_driver(javascript=True):
     # An explicit driver path: Selenium's own manager would try to download a browser, which cannot work here.
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(60)
+    freeze_clock(driver, NOW)
     return driver
+
+
+def freeze_clock(driver, day):
+    """Let pages see `day` 10:00 Beijing time as now, so live timeline states agree with the build's --now."""
+    target = f"Date.UTC({int(day[:4])}, {int(day[5:7]) - 1}, {int(day[8:10])}, 2, 0, 0)"
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "(() => { const Real = Date; const offset = " + target + " - Real.now();"
+        " class Shifted extends Real { constructor(...a) { if (a.length === 0) super(Real.now() + offset); else super(...a); }"
+        " static now() { return Real.now() + offset; } }"
+        " globalThis.Date = Shifted; })();")})
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,8 @@ PAGES = {
     "publicity notice": "notices/publicity-2024-first-batch/",
     "result notice": "notices/result-2024-first-batch/",
     "data": "data/",
+    "search": "search/?q=%E8%B4%A8%E9%87%8F%E8%BF%BD%E6%BA%AF",
+    "search, empty": "search/",
     "404": "404.html",
 }
 

@@ -113,3 +113,23 @@ def test_a_lower_is_better_result_still_reads_right(page, site):
     assert float(before_bar.get_attribute("x")) == float(after_bar.get_attribute("x")), "both bars grow from the same zero line"
     assert float(after_bar.get_attribute("width")) < float(before_bar.get_attribute("width"))
     assert "减少" in svg_name(driver, chart)
+
+
+def test_running_lists_follow_the_visitors_clock(server):
+    """Built on 2024-02-10 with the publicity period running; a visitor on 2024-06-01 must not see it as running."""
+    from conftest import freeze_clock, make_driver
+    driver = make_driver()
+    try:
+        freeze_clock(driver, "2024-06-01")
+        for path in ["", "notices/"]:
+            driver.get(server + path)
+            section = driver.find_element(By.CSS_SELECTOR, ".open-notices")
+            assert "进行中" not in section.text, path
+            assert "目前没有正在进行的事项" in section.text, path
+            assert "2024年6月1日" in section.text, path
+        freeze_clock(driver, "2024-02-12")
+        driver.get(server)
+        section = driver.find_element(By.CSS_SELECTOR, ".open-notices")
+        assert "进行中" in section.text and "目前没有正在进行的事项" not in section.text
+    finally:
+        driver.quit()

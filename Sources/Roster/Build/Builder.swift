@@ -102,6 +102,7 @@ public enum Builder {
             }
             folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), context.deadlinesCalendar(), kind: "ics")
         }
+        clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder) }
         clock.step("Write feed, sitemap and open data", into: &report) {
             folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
             folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")
@@ -129,8 +130,8 @@ public enum Builder {
 
     /// Refuses output folders that would overwrite the sources.
     static func unsafeOutput(_ output: String, root: String) -> String? {
-        let out = URL(fileURLWithPath: output).standardizedFileURL.path
-        let rootPath = URL(fileURLWithPath: root).standardizedFileURL.path
+        let out = realPath(output)
+        let rootPath = realPath(root)
         for protected in [rootPath, rootPath + "/Content", rootPath + "/Themes", "/"] where out == protected {
             return "输出文件夹不能是 \(protected)：构建会整体替换输出文件夹"
         }
@@ -139,6 +140,20 @@ public enum Builder {
             return "输出文件夹不能放在 Content/ 或 Themes/ 里"
         }
         return nil
+    }
+
+    /// The path with `..` and symbolic links resolved as far as it exists, so `Site -> Content` is seen for what it is.
+    static func realPath(_ path: String) -> String {
+        let standard = URL(fileURLWithPath: path).standardizedFileURL.path
+        var existing = standard
+        var rest: [String] = []
+        while !existing.isEmpty, existing != "/", !FileSystem.exists(existing) && !FileSystem.isSymlink(existing) {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing = existing.parentPath
+        }
+        guard let resolved = realpath(existing, nil) else { return standard }
+        defer { free(resolved) }
+        return ([String(cString: resolved)] + rest).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
     }
 
     struct Bodies: Sendable {
@@ -163,7 +178,7 @@ public enum Builder {
         }
         let content = context.site.root.appendingPath("Content")
         for file in context.site.mediaFiles {
-            if let bytes = FileSystem.read(content.appendingPath(file)) { folder.write(file, bytes, kind: "media") }
+            folder.copy(from: content.appendingPath(file), to: file, kind: "media")
         }
     }
 

@@ -88,15 +88,23 @@ enum CSVWriter {
 
     /// Quotes a cell; one starting with `=`, `+`, `-`, `@` (or tab/CR) gets a leading `'`
     /// so that spreadsheets show it as text instead of running it as a formula.
+    ///
+    /// Judged per Unicode scalar, not per Character: `"` followed by a combining mark is one Character but
+    /// still a quote to every CSV reader, and CR LF is one Character that is neither CR nor LF.
     static func cell(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
+        var scalars = Array(value.unicodeScalars)
+        if let first = scalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+            scalars.insert("'", at: 0)
         }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || value.hasPrefix("'") {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let needsQuotes = scalars.first == "'" || scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        var out = String.UnicodeScalarView()
+        if needsQuotes { out.append("\"") }
+        for scalar in scalars {
+            if scalar == "\"" { out.append("\"") }
+            out.append(scalar)
         }
-        return value
+        if needsQuotes { out.append("\"") }
+        return String(out)
     }
 }
 

@@ -21,11 +21,54 @@ public final class OutputFolder: @unchecked Sendable {
         let needsDir = createdDirectories.insert(dir).inserted
         counts[kind, default: 0] += 1
         lock.unlock()
-        if needsDir { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let ok = Array(bytes).withUnsafeBytes { buffer in
-            FileManager.default.createFile(atPath: full, contents: Data(buffer))
+        if needsDir, mkdir(dir, 0o755) != 0, errno != EEXIST {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        if !ok {
+        if !Self.writeFile(full, bytes) {
+            lock.lock()
+            writeErrors.append(relative)
+            lock.unlock()
+        }
+    }
+
+    /// Writes a whole file with plain POSIX calls: no per-file fsync or temporary copy, since the build is made
+    /// atomic by swapping the whole staging folder in, not file by file.
+    static func writeFile(_ path: String, _ bytes: some Collection<UInt8>) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let written: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
+            writeAll(fd, UnsafeRawBufferPointer(buffer))
+        }
+        if let written { return written }
+        return Array(bytes).withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Copies the file at `source` to `relative` without holding it in memory (media may be large).
+    func copy(from source: String, to relative: String, kind: String) {
+        precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
+        let full = path.appendingPath(relative)
+        let dir = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
+        lock.lock()
+        let needsDir = createdDirectories.insert(dir).inserted
+        counts[kind, default: 0] += 1
+        lock.unlock()
+        if needsDir { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: full)
+            // copyItem keeps the source's mode; the web server must be able to read every file.
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: full)
+        } catch {
             lock.lock()
             writeErrors.append(relative)
             lock.unlock()
@@ -33,7 +76,7 @@ public final class OutputFolder: @unchecked Sendable {
     }
 
     func write(_ relative: String, _ text: String, kind: String) {
-        write(relative, Array(text.utf8), kind: kind)
+        write(relative, text.utf8, kind: kind)
     }
 
     /// Files written per kind, for the build summary.

@@ -24,7 +24,23 @@ public struct SiteURLs: Sendable {
     public func notice(_ id: String) -> String { basePath + "notices/\(id)/" }
     public func noticeCalendar(_ id: String) -> String { basePath + "notices/\(id)/calendar.ics" }
     public func asset(_ outputName: String) -> String { basePath + "assets/" + outputName }
-    public func media(_ path: String) -> String { basePath + path }
+    /// A media file's address; the name is percent-encoded, so `#`, `?`, `%` or spaces in it cannot break the link.
+    public func media(_ path: String) -> String { basePath + SiteURLs.percentEncodedPath(path) }
+
+    static func percentEncodedPath(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
+    }
 
     /// The absolute URL of a site path (`/dx/providers/x/` → `https://host/dx/providers/x/`).
     public func absolute(_ sitePath: String) -> String {

@@ -215,9 +215,12 @@ enum Spelling {
     static func closest(to word: String, in candidates: [String]) -> String? {
         let lower = word.lowercased()
         var best: (String, Int)?
+        let letters = Array(lower)
         for candidate in candidates {
-            let distance = editDistance(Array(lower), Array(candidate.lowercased()))
             let limit = max(1, min(3, candidate.count / 3))
+            // Lengths further apart than the limit cannot be within it: skip before the quadratic distance.
+            if abs(letters.count - candidate.count) > limit { continue }
+            let distance = editDistance(letters, Array(candidate.lowercased()))
             if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
         }
         return best?.0

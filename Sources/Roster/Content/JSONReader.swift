@@ -30,15 +30,27 @@ struct JSONReader {
         return value
     }
 
+    /// Where the last column count stopped, so counting goes on from there: counting from the start of the line
+    /// for every value made a minified (one-line) export quadratic — 100,000 providers took minutes.
+    private final class ColumnCount {
+        var lineStart = 0
+        var index = 0
+        var column = 1
+    }
+    private let counted = ColumnCount()
+
     private var column: Int {
         // Columns count Unicode scalars: skip UTF-8 continuation bytes.
-        var count = 1
-        var i = lineStart
-        while i < index && i < bytes.count {
-            if bytes[i] & 0xC0 != 0x80 { count += 1 }
-            i += 1
+        if counted.lineStart != lineStart || counted.index > index {
+            counted.lineStart = lineStart
+            counted.index = lineStart
+            counted.column = 1
         }
-        return count
+        while counted.index < index && counted.index < bytes.count {
+            if bytes[counted.index] & 0xC0 != 0x80 { counted.column += 1 }
+            counted.index += 1
+        }
+        return counted.column
     }
 
     private func error(_ message: String) -> SyntaxError {
@@ -158,6 +170,17 @@ struct JSONReader {
     }
 
     private mutating func parseString() throws(SyntaxError) -> String {
+        let (startLine, startColumn) = (line, column)
+        let text = try parseStringBody()
+        // Escapes such as \u0001 or \b would smuggle in characters that the raw text may not hold.
+        if let (scalar, _, _) = HiddenCharacters.first(in: text) {
+            throw SyntaxError(message: HiddenCharacters.message(scalar, in: "字符串里"),
+                              line: startLine, column: startColumn)
+        }
+        return text
+    }
+
+    private mutating func parseStringBody() throws(SyntaxError) -> String {
         index += 1  // opening quote
         var out: [UInt8] = []
         while true {

@@ -16,7 +16,8 @@ enum YAMLReader {
     static func parse(_ text: String, lineOffset: Int = 0) throws(SyntaxError) -> ContentValue {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // The basic resolver: scalars stay text (the schema types them), and no regular expression runs per scalar.
+            root = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw describe(error, lineOffset: lineOffset)
         } catch {
@@ -40,6 +41,11 @@ enum YAMLReader {
         }
         switch node {
         case .scalar(let scalar):
+            // Double-quoted YAML can write controls as escapes ("\x0b", "\u202e") that the raw text may not hold.
+            if let (hidden, _, _) = HiddenCharacters.first(in: scalar.string) {
+                throw SyntaxError(message: HiddenCharacters.message(hidden, in: "这个值里"),
+                                  line: line, column: column)
+            }
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
                 return ContentValue(.null, line: line, column: column)
             }
@@ -57,6 +63,9 @@ enum YAMLReader {
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
                     throw SyntaxError(message: "键名必须是简单文字", line: (key.mark?.line ?? 1) + lineOffset, column: key.mark?.column ?? 1)
+                }
+                if HiddenCharacters.contains(keyScalar.string) {
+                    throw SyntaxError(message: "键名里有看不见的控制字符", line: (key.mark?.line ?? 1) + lineOffset, column: key.mark?.column ?? 1)
                 }
                 let converted = try convert(value, lineOffset: lineOffset, depth: depth + 1, budget: &budget)
                 entries.append(.init(key: keyScalar.string, keyLine: (key.mark?.line ?? 1) + lineOffset,

@@ -26,7 +26,9 @@ public struct Industry: Sendable, Identifiable {
         }
         guard let id, let name else { return nil }
         if !Slug.isValid(id) {
+            // Refused, not kept: the id becomes a folder name of the output.
             object.reader.error("schema.id", at: object["id"]!, "行业 id “\(id)” 不是合法的 id", hint: Slug.hint)
+            return nil
         }
         return Industry(id: id, name: name, summary: object.text("summary"), quotas: quotas,
                         source: EntrySource(location: object.location, fields: object.fieldLocations))
@@ -39,8 +41,11 @@ public enum Slug {
         let bytes = Array(id.utf8)
         guard let first = bytes.first, bytes.count <= 100 else { return false }
         func ok(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
-        return ok(first) && bytes.allSatisfy { ok($0) || $0 == UInt8(ascii: "-") }
+        return ok(first) && bytes.allSatisfy { ok($0) || $0 == UInt8(ascii: "-") } && !windowsReserved.contains(id)
     }
+
+    /// Names Windows cannot use for a folder (ids become folders; the site may be served from IIS).
+    static let windowsReserved: Set<String> = Set(["con", "prn", "aux", "nul"] + (1...9).flatMap { ["com\($0)", "lpt\($0)"] })
 
     static let hint = "id 只能用小写英文字母、数字和连字符，且以字母或数字开头，如 qingdao-haichuang"
 }

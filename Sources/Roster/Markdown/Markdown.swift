@@ -3,8 +3,8 @@ import CCmarkGFM
 
 /// Markdown rendered by cmark-gfm: GFM tables, strikethrough, autolinks, tag filter, task lists and footnotes.
 ///
-/// Raw HTML is omitted unless the site opts in (`markdown: {unsafe_html: true}`); in safe mode cmark-gfm
-/// also drops `javascript:`, `vbscript:`, `file:` and non-image `data:` link targets.
+/// Raw HTML is omitted unless the site opts in (`markdown: {unsafe_html: true}`). Link and image targets keep
+/// only the schemes `check` allows (http, https, mailto, tel; raster `data:` images), in either mode.
 public struct Markdown: Sendable {
     public var unsafeHTML: Bool
     /// Prefix for links written as site paths (`/providers/x/` → `/dx/providers/x/`).
@@ -32,12 +32,39 @@ public struct Markdown: Sendable {
         public var links: [Link]
     }
 
+    /// Whether a link or image target may stay: http(s), mailto, tel, relative, and for images the raster `data:`
+    /// types that cmark-gfm's safe mode keeps too.
+    static func isSafeTarget(_ url: String, isImage: Bool) -> Bool {
+        guard let scheme = HTMLText.scheme(of: url) else { return true }
+        if HTMLText.allowedSchemes.contains(scheme) { return true }
+        guard isImage, scheme == "data" else { return false }
+        let lower = url.lowercased()
+        return ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"].contains { lower.hasPrefix($0) }
+    }
+
     private var options: Int32 {
         Int32(CMARK_OPT_FOOTNOTES) | Int32(CMARK_OPT_VALIDATE_UTF8) | (unsafeHTML ? Int32(CMARK_OPT_UNSAFE) : Int32(CMARK_OPT_DEFAULT))
     }
 
     /// Renders `text` to HTML; `collectLinks` also lists every link and image target.
     public func render(_ text: String, collectLinks: Bool = false) -> Rendered {
+        // The loader refuses bodies beyond the limits, with their line; this keeps every other caller safe too.
+        if MarkdownLimits.check(text) != nil { return Rendered(html: "", links: []) }
+        return process(text, collectLinks: collectLinks, html: true)
+    }
+
+    /// The link and image targets of `text`, without rendering HTML (what `check` needs).
+    public func links(in text: String) -> [Link] {
+        if MarkdownLimits.check(text) != nil { return [] }
+        return process(text, collectLinks: true, html: false).links
+    }
+
+    /// cmark-gfm without the limits; only tests call it, to show what the limits keep out.
+    func renderUnchecked(_ text: String, collectLinks: Bool = false) -> Rendered {
+        process(text, collectLinks: collectLinks, html: true)
+    }
+
+    private func process(_ text: String, collectLinks: Bool, html wantsHTML: Bool) -> Rendered {
         guard let parser = cmark_parser_new(options) else { return Rendered(html: "", links: []) }
         defer { cmark_parser_free(parser) }
         for name in Markdown.extensionNames {
@@ -53,7 +80,7 @@ public struct Markdown: Sendable {
         defer { cmark_node_free(document) }
         var links: [Link] = []
         let rebase = basePath != "/"
-        if collectLinks || rebase, let iterator = cmark_iter_new(document) {
+        if let iterator = cmark_iter_new(document) {
             defer { cmark_iter_free(iterator) }
             while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
                 guard let node = cmark_iter_get_node(iterator), cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER else { continue }
@@ -63,12 +90,20 @@ public struct Markdown: Sendable {
                 if collectLinks {
                     links.append(Link(url: url, line: Int(cmark_node_get_start_line(node)), isImage: type == CMARK_NODE_IMAGE))
                 }
+                // cmark-gfm's safe mode drops only javascript:, vbscript:, file: and data:; an autolink such as
+                // <ms-msdt:…> or <search-ms:…> would still reach an OS protocol handler, and unsafe mode drops nothing.
+                // Only the schemes `check` allows are kept, in either mode: raw HTML is all that unsafe mode opts into.
+                if !Markdown.isSafeTarget(url, isImage: type == CMARK_NODE_IMAGE) {
+                    _ = cmark_node_set_url(node, "")
+                    continue
+                }
                 // Editors write site paths from the site root; the site may live under a path such as /dx/.
                 if rebase, url.hasPrefix("/"), !url.hasPrefix("//") {
                     _ = cmark_node_set_url(node, basePath + url.dropFirst())
                 }
             }
         }
+        guard wantsHTML else { return Rendered(html: "", links: links) }
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return Rendered(html: "", links: links)
         }

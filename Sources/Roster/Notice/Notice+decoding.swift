@@ -24,11 +24,12 @@ extension Notice {
             if item["working_days"] == nil {
                 item.reader.error("schema.required", at: item.value, "公示期缺少 “working_days”（工作日天数）")
             }
-            if let days, days < 1 {
-                item.reader.error("schema.type", at: item["working_days"]!, "公示期工作日天数至少为 1")
+            // Bounded, because the period's end is found by walking the calendar day by day.
+            if let days, !(1...Publicity.maxWorkingDays).contains(days) {
+                item.reader.error("schema.type", at: item["working_days"]!, "公示期工作日天数应在 1 到 \(Publicity.maxWorkingDays) 之间")
             }
             let candidates = item.textList("candidates")
-            guard let start, let days, days >= 1 else { return nil }
+            guard let start, let days, (1...Publicity.maxWorkingDays).contains(days) else { return nil }
             return Publicity(start: start, workingDays: days, candidates: candidates, location: item.location,
                             candidatesLocation: item.location(of: "candidates"))
         }

@@ -37,6 +37,8 @@ public struct Notice: Sendable, Identifiable {
 
     /// A publicity period (公示期) of some working days, and the providers under publicity.
     public struct Publicity: Sendable {
+        /// Longest publicity period accepted; real ones are 5 to 7 working days.
+        public static let maxWorkingDays = 365
         public var start: Day
         public var workingDays: Int
         /// Provider ids.

@@ -31,7 +31,7 @@ enum Charts {
     static func beforeAfter(_ chart: BeforeAfter) -> String {
         let fontSize = 14.0
         let labelWidth = max(textWidth(chart.beforeLabel, fontSize), textWidth(chart.afterLabel, fontSize)) + 10
-        let values = [chart.before, chart.after].map { NSDecimalNumber(decimal: $0).doubleValue }
+        let values = [chart.before, chart.after].map { Double($0.description) ?? 0 }
         let texts = [chart.before, chart.after].map { Format.decimal($0) + chart.unit }
         let textRoom = texts.map { textWidth($0, fontSize) }.max()! + 8
         let low = min(0, values.min()!), high = max(0, values.max()!)

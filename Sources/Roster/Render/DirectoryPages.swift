@@ -126,7 +126,7 @@ extension RenderContext {
             "filterTitle": t("directory.filter_title"),
             "countAll": t("directory.count_all"),
             "countFiltered": t("directory.count_filtered"),
-            "countInitial": t("directory.count_all").replacingOccurrences(of: "{total}", with: String(providers.count)),
+            "countInitial": t("directory.count_all").filling("{total}", String(providers.count)),
             "sortable": true,
             "rows": quotaRows(industry),
             "quotaChart": quotaChart(industry, id: "quota-chart"),
@@ -144,20 +144,20 @@ extension RenderContext {
         let rows = ProviderType.allCases.map { type -> Charts.QuotaRow in
             let count = activeCount(industry.id, type)
             let quota = industry.quotas[type]
-            var text = t("quota.chart_count").replacingOccurrences(of: "{n}", with: String(count))
+            var text = t("quota.chart_count").filling("{n}", String(count))
             if let quota {
-                text += " · " + t("quota.chart_quota").replacingOccurrences(of: "{range}", with: "\(quota.lowerBound)–\(quota.upperBound)")
+                text += " · " + t("quota.chart_quota").filling("{range}", "\(quota.lowerBound)–\(quota.upperBound)")
             }
             return Charts.QuotaRow(label: typeLabel(type), count: count, quota: quota, valueText: text)
         }
         let description = quotaRows(industry).map { row -> String in
-            var text = "\(row["label"] ?? "")：" + t("quota.chart_count").replacingOccurrences(of: "{n}", with: "\(row["count"] ?? 0)")
+            var text = "\(row["label"] ?? "")：" + t("quota.chart_count").filling("{n}", "\(row["count"] ?? 0)")
             if let state = row["quotaState"] as? String {
-                text += "，" + t("quota.chart_quota").replacingOccurrences(of: "{range}", with: "\(row["quota"] ?? "")") + "，\(state)"
+                text += "，" + t("quota.chart_quota").filling("{range}", "\(row["quota"] ?? "")") + "，\(state)"
             }
             return text
         }.joined(separator: "；") + "。"
-        return Charts.quota(id: id, title: t("quota.chart_title").replacingOccurrences(of: "{industry}", with: industry.name),
+        return Charts.quota(id: id, title: t("quota.chart_title").filling("{industry}", industry.name),
                             description: description, rows: rows)
     }
 
@@ -187,7 +187,7 @@ extension RenderContext {
         view["hasContact"] = !(view["contact"] is Bool) || !(view["website"] is Bool)
         // When the provider entered its current status, from the latest history entry that names it.
         view["statusSince"] = present(provider.history.last(where: { $0.status == provider.status })?.date
-            .map { t("provider.status_since").replacingOccurrences(of: "{date}", with: $0.chinese) })
+            .map { t("provider.status_since").filling("{date}", $0.chinese) })
         view["products"] = provider.products.map { ["name": $0.name, "areas": $0.areas, "summary": present($0.summary)] as [String: Any] }
         view["hasProducts"] = !provider.products.isEmpty
         if let chain = provider.chainLeader, provider.has(.chainLeader) {

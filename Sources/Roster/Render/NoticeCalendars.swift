@@ -81,7 +81,7 @@ extension RenderContext {
             alarm = ("", "-PT15H", t("ics.alarm_deadline") + item.label)
         case .period:
             let days = notice.publicity?.workingDays ?? item.workingDays.count
-            let label = t("timeline.publicity").replacingOccurrences(of: "{n}", with: String(days))
+            let label = t("timeline.publicity").filling("{n}", String(days))
             ics.property("DTSTART", "VALUE=DATE", ICalendarWriter.date(item.opens.day))
             ics.property("DTEND", "VALUE=DATE", ICalendarWriter.date(item.lastDay.adding(days: 1)))
             ics.text("SUMMARY", label + t("ics.colon") + notice.title)

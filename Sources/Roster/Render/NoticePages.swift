@@ -12,12 +12,12 @@ extension RenderContext {
                 let isPeriod = item.kind == .period
                 var detail: Any = false
                 if let left = item.workingDaysLeft {
-                    detail = t("state.working_days_left").replacingOccurrences(of: "{n}", with: String(left))
+                    detail = t("state.working_days_left").filling("{n}", String(left))
                 } else if let left = item.daysLeft {
-                    detail = t("state.days_left").replacingOccurrences(of: "{n}", with: String(left))
+                    detail = t("state.days_left").filling("{n}", String(left))
                 }
                 return [
-                    "label": isPeriod ? t("timeline.publicity").replacingOccurrences(of: "{n}", with: String(workingDays)) : item.label,
+                    "label": isPeriod ? t("timeline.publicity").filling("{n}", String(workingDays)) : item.label,
                     "isPeriod": isPeriod,
                     "kind": isPeriod ? "period" : "deadline",
                     "opens": item.opens.day.chinese,
@@ -137,7 +137,7 @@ extension RenderContext {
             return ["id": industry.id, "name": industry.name, "types": types, "count": inIndustry.count]
         }
         let fill = { (text: String) in
-            text.replacingOccurrences(of: "{first}", with: first.chinese).replacingOccurrences(of: "{last}", with: last.chinese)
+            text.filling("{first}", first.chinese).filling("{last}", last.chinese)
         }
         return [
             "groups": groups, "hasGroups": !groups.isEmpty, "hasToc": groups.count > 1,

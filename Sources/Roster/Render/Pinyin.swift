@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Chinese names in pinyin order, as Chinese directories list them.
 public enum Pinyin {
@@ -18,6 +19,16 @@ public enum Pinyin {
     /// Sorting on this key rather than ICU's Chinese collation puts Latin names among the pinyin ones
     /// (Q-Link beside 青岛), as Chinese directories list them.
     public static func sortKey(_ name: String) -> String {
+        // ICU transliteration is slow and the same names recur on many pages: remember each result.
+        if let known = cache.withLock({ $0[name] }) { return known }
+        let key = transliterate(name)
+        cache.withLock { $0[name] = key }
+        return key
+    }
+
+    private static let cache = Mutex<[String: String]>([:])
+
+    private static func transliterate(_ name: String) -> String {
         let latin = name.applyingTransform(.mandarinToLatin, reverse: false)?
             .applyingTransform(.stripDiacritics, reverse: false) ?? name
         return latin.lowercased()
@@ -40,8 +51,7 @@ public enum Pinyin {
         if first.isASCII {
             return first.isLetter ? first.uppercased() : "#"
         }
-        let latin = String(first).applyingTransform(.mandarinToLatin, reverse: false)?
-            .applyingTransform(.stripDiacritics, reverse: false) ?? ""
+        let latin = sortKey(String(first))
         guard let letter = latin.first, letter.isASCII, letter.isLetter else { return "#" }
         return letter.uppercased()
     }

@@ -16,6 +16,7 @@ struct RenderContext: @unchecked Sendable {
         self.theme = theme
         self.urls = SiteURLs(config: site.config)
         self.now = now
+        hasSampleData = site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
         self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML, basePath: urls.basePath)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
@@ -30,11 +31,9 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// Whether the site carries fictional sample data, which every page then says.
-    var hasSampleData: Bool {
-        site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
-    }
+    let hasSampleData: Bool
 
-    enum Section: String { case home, industries, showroom, notices, data, none }
+    enum Section: String { case home, industries, showroom, notices, data, search, none }
 
     /// The frame shared by all pages: head, header, navigation, breadcrumbs and footer.
     func page(title: String, path: String, section: Section, description: String? = nil,
@@ -74,6 +73,7 @@ struct RenderContext: @unchecked Sendable {
             "year": String(now.year),
             "meta": extraMeta,
             "dataHref": urls.data,
+            "search": searchFrame(section),
         ]
     }
 
@@ -153,12 +153,12 @@ struct RenderContext: @unchecked Sendable {
         let magnitude = Format.decimal(change < 0 ? -change : change) + result.unit
         // Said in words, without judging: whether lower is better depends on the metric, which the data does not say.
         var changeWords = change == 0 ? t("case.unchanged")
-            : t(change < 0 ? "case.decrease" : "case.increase").replacingOccurrences(of: "{amount}", with: magnitude)
+            : t(change < 0 ? "case.decrease" : "case.increase").filling("{amount}", magnitude)
         if !percent.isEmpty && change != 0 { changeWords += "（\(sign)\(percent)）" }
         let sentence = t("case.chart_sentence")
-            .replacingOccurrences(of: "{before}", with: before)
-            .replacingOccurrences(of: "{after}", with: after)
-            .replacingOccurrences(of: "{change}", with: changeWords)
+            .filling("{before}", before)
+            .filling("{after}", after)
+            .filling("{change}", changeWords)
         return [
             "metric": result.metric,
             "before": Format.decimal(result.before),
@@ -192,7 +192,7 @@ enum Format {
         var value = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, fractionDigits, .plain)
-        var text = NSDecimalNumber(decimal: rounded).stringValue
+        var text = rounded.description
         if text.contains("."), text.hasSuffix("0") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

@@ -21,7 +21,7 @@ extension RenderContext {
             "filterTitle": t("showroom.filter_title"),
             "countAll": t("showroom.count_all"),
             "countFiltered": t("showroom.count_filtered"),
-            "countInitial": t("showroom.count_all").replacingOccurrences(of: "{total}", with: String(showroom.count)),
+            "countInitial": t("showroom.count_all").filling("{total}", String(showroom.count)),
             "sortable": false,
         ])
     }
@@ -43,7 +43,7 @@ extension RenderContext {
             row["chart"] = Charts.beforeAfter(.init(
                 id: "result-chart-\(index + 1)", metric: result.metric, before: result.before, after: result.after, unit: result.unit,
                 beforeLabel: t("case.before"), afterLabel: t("case.after"),
-                title: t("case.chart_title").replacingOccurrences(of: "{metric}", with: result.metric),
+                title: t("case.chart_title").filling("{metric}", result.metric),
                 description: row["sentence"] as? String ?? ""))
             return row
         }
@@ -53,7 +53,7 @@ extension RenderContext {
         view["more"] = others.prefix(3).map(caseCard)
         view["hasMore"] = !others.isEmpty
         view["moreTitle"] = t("case.more_from_provider")
-            .replacingOccurrences(of: "{provider}", with: site.providerByID[item.provider]?.name ?? item.provider)
+            .filling("{provider}", site.providerByID[item.provider]?.name ?? item.provider)
         if let provider = site.providerByID[item.provider] {
             view["providerTypes"] = typeBadges(provider.types)
             view["providerFlagged"] = provider.status != .recommended

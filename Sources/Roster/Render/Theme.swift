@@ -30,25 +30,6 @@ public struct Theme: Sendable {
                            hint: "主题放在 Themes/<名称>/ 下；默认主题是 default")
             return (nil, findings.all)
         }
-        var library = MustacheLibrary()
-        let templateDir = path.appendingPath("templates")
-        for file in FileSystem.walk(templateDir) where file.hasSuffix(".mustache") {
-            let fileRelative = "\(relative)/templates/\(file)"
-            guard let bytes = FileSystem.read(templateDir.appendingPath(file)),
-                  let text = try? SourceText.decode(bytes) else {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板无法读取（需 UTF-8）")
-                continue
-            }
-            do {
-                try library.register(text, named: String(file.dropLast(".mustache".count)))
-            } catch let error as MustacheTemplate.ParserError {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative, line: error.context.lineNumber,
-                                                                     column: error.context.columnNumber),
-                               "模板语法错误：\(error.error)")
-            } catch {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板语法错误：\(error)")
-            }
-        }
         let stringsRelative = "\(relative)/strings/\(language).yaml"
         var flat: [String: String] = [:]
         var nested: [String: Any] = [:]
@@ -65,6 +46,25 @@ public struct Theme: Sendable {
             findings.error("theme.strings", at: SourceLocation(file: stringsRelative), "主题没有语言 “\(language)” 的文字文件",
                            hint: "复制 strings/zh-CN.yaml 为 strings/\(language).yaml 并翻译")
         }
+        var library = MustacheLibrary()
+        let templateDir = path.appendingPath("templates")
+        for file in FileSystem.walk(templateDir) where file.hasSuffix(".mustache") {
+            let fileRelative = "\(relative)/templates/\(file)"
+            guard let bytes = FileSystem.read(templateDir.appendingPath(file)),
+                  let text = try? SourceText.decode(bytes) else {
+                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板无法读取（需 UTF-8）")
+                continue
+            }
+            do {
+                try library.register(inlineStrings(text, flat), named: String(file.dropLast(".mustache".count)))
+            } catch let error as MustacheTemplate.ParserError {
+                findings.error("theme.template", at: SourceLocation(file: fileRelative, line: error.context.lineNumber,
+                                                                     column: error.context.columnNumber),
+                               "模板语法错误：\(error.error)")
+            } catch {
+                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板语法错误：\(error)")
+            }
+        }
         var assets: [String: Asset] = [:]
         func add(_ name: String, _ bytes: [UInt8]) {
             let ext = name.pathExtension
@@ -78,9 +78,9 @@ public struct Theme: Sendable {
         for file in FileSystem.walk(assetDir) {
             guard let bytes = FileSystem.read(assetDir.appendingPath(file)) else { continue }
             if file.hasPrefix("css/") && file.hasSuffix(".css") {
-                bundles["site.css", default: []] += Array("/* \(file) */\n".utf8) + bytes + [0x0A]
+                bundles["site.css", default: []] += CSSText.compact(bytes) + [0x0A]
             } else if file.hasPrefix("js/") && file.hasSuffix(".js") {
-                bundles["site.js", default: []] += Array("/* \(file) */\n".utf8) + bytes + [0x0A]
+                bundles["site.js", default: []] += JSText.compact(bytes) + [0x0A]
             } else {
                 add(file, bytes)
             }
@@ -88,6 +88,32 @@ public struct Theme: Sendable {
         for (name, bytes) in bundles { add(name, bytes) }
         guard findings.all.isEmpty else { return (nil, findings.all) }
         return (Theme(name: name, path: path, library: library, strings: flat, nestedStrings: nested, assets: assets), [])
+    }
+
+    /// Replaces `{{t.key}}` (and `{{{t.key}}}`) with the text itself, escaped, once when the theme loads.
+    ///
+    /// Interface text is the same on every page; looking it up through Mustache's context stack on each of
+    /// thousands of pages was a large share of the build. Unknown keys are left for Mustache (they render empty).
+    static func inlineStrings(_ template: String, _ strings: [String: String]) -> String {
+        var out = ""
+        out.reserveCapacity(template.utf8.count)
+        var rest = template[...]
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let triple = rest[open.upperBound...].hasPrefix("{")
+            let nameStart = triple ? rest.index(after: open.upperBound) : open.upperBound
+            let closer = triple ? "}}}" : "}}"
+            guard let close = rest[nameStart...].range(of: closer) else { out += rest[open.lowerBound...]; return out }
+            let name = rest[nameStart..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("t."), let text = strings[String(name.dropFirst(2))] {
+                out += triple ? text : HTMLText.escape(text)
+            } else {
+                out += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
+        }
+        out += rest
+        return out
     }
 
     private static func flatten(_ value: ContentValue, prefix: String, into flat: inout [String: String]) -> [String: Any] {
@@ -113,7 +139,7 @@ public struct Theme: Sendable {
 
     /// Renders `template` with `view`; the strings are available as `t`.
     func render(_ template: String, _ view: [String: Any]) -> String {
-        var view = view
+        var view = HTMLText.ungluedValues(view) as? [String: Any] ?? [:]
         view["t"] = nestedStrings
         return library.render(view, withTemplate: template) ?? ""
     }
@@ -148,5 +174,81 @@ extension FileSystem {
         }
         visit("")
         return out.sorted()
+    }
+}
+
+/// Shrinks CSS without changing its meaning: comments and indentation go, strings are kept as written.
+///
+/// Every page downloads the stylesheet; the comments that explain the theme are for its authors, not for phones.
+enum CSSText {
+    static func compact(_ css: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(css.count)
+        var i = 0
+        var atLineStart = true
+        while i < css.count {
+            let byte = css[i]
+            if byte == UInt8(ascii: "\"") {
+                // Copy a string literal untouched.
+                let quote = byte
+                out.append(byte); i += 1
+                while i < css.count {
+                    out.append(css[i])
+                    if css[i] == UInt8(ascii: "\\"), i + 1 < css.count { out.append(css[i + 1]); i += 2; continue }
+                    i += 1
+                    if css[i - 1] == quote || css[i - 1] == 0x0A { break }
+                }
+                atLineStart = false
+                continue
+            }
+            if byte == UInt8(ascii: "'") {
+                out.append(byte); i += 1
+                while i < css.count {
+                    out.append(css[i])
+                    if css[i] == UInt8(ascii: "\\"), i + 1 < css.count { out.append(css[i + 1]); i += 2; continue }
+                    i += 1
+                    if css[i - 1] == UInt8(ascii: "'") || css[i - 1] == 0x0A { break }
+                }
+                atLineStart = false
+                continue
+            }
+            if byte == UInt8(ascii: "/"), i + 1 < css.count, css[i + 1] == UInt8(ascii: "*") {
+                i += 2
+                while i + 1 < css.count && !(css[i] == UInt8(ascii: "*") && css[i + 1] == UInt8(ascii: "/")) { i += 1 }
+                i += 2
+                continue
+            }
+            if byte == 0x0A {
+                if !atLineStart { out.append(0x0A) }
+                atLineStart = true
+                i += 1
+                continue
+            }
+            if atLineStart && (byte == 0x20 || byte == 0x09) { i += 1; continue }
+            atLineStart = false
+            out.append(byte)
+            i += 1
+        }
+        return out
+    }
+}
+
+/// Drops whole-line `//` comments and indentation from a script, which every page downloads.
+///
+/// Only for scripts without template literals (backticks), where a line's leading text could be part of a string;
+/// those are kept exactly as written.
+enum JSText {
+    static func compact(_ js: [UInt8]) -> [UInt8] {
+        guard !js.contains(UInt8(ascii: "`")) else { return js }
+        var out: [UInt8] = []
+        out.reserveCapacity(js.count)
+        for line in js.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == 0x20 || $0 == 0x09 }
+            if trimmed.isEmpty { continue }
+            if trimmed.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) { continue }
+            out.append(contentsOf: trimmed)
+            out.append(0x0A)
+        }
+        return out
     }
 }

@@ -16,7 +16,7 @@ enum LinkRules {
         for notice in site.notices { bodies.append((notice.body, notice.source.location.file, "/notices/\(notice.id)/")) }
         let markdown = Markdown()
         let links = bodies.concurrentMap { entry in
-            entry.0.text.isEmpty ? [] : markdown.render(entry.0.text, collectLinks: true).links
+            entry.0.text.isEmpty ? [] : markdown.links(in: entry.0.text)
         }
         for ((body, file, page), found) in zip(bodies, links) {
             for link in found {

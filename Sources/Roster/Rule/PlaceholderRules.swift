@@ -7,8 +7,7 @@ import Foundation
 /// where it also drops the other findings about the same lines (a mark in `role:` is not also “not an allowed
 /// value”), so an editor filling in a new file sees one error per blank.
 enum PlaceholderRules {
-    static func apply(root: String, to findings: FindingList) -> FindingList {
-        let marks = check(root: root)
+    static func apply(_ marks: [Finding], to findings: FindingList) -> FindingList {
         guard !marks.isEmpty else { return findings }
         let lines = Set(marks.map { "\($0.location.file):\($0.location.line)" })
         var result = FindingList()
@@ -17,16 +16,20 @@ enum PlaceholderRules {
         return result
     }
 
-    static func check(root: String) -> [Finding] {
-        var findings = FindingList()
-        for kind in Scaffold.Kind.allCases {
-            let folder = "Content/\(kind.folder)"
-            for name in FileSystem.list(root.appendingPath(folder)) where name.hasSuffix(".md") || name.hasSuffix(".json") {
-                let path = root.appendingPath(folder + "/" + name)
-                guard !FileSystem.isSymlink(path), let bytes = FileSystem.read(path) else { continue }
-                scan(String(decoding: bytes, as: UTF8.self), file: folder + "/" + name, into: &findings)
-            }
+    /// The marks in one file's bytes (also when they are not valid UTF-8 or YAML).
+    static func scan(_ bytes: [UInt8], file: String) -> [Finding] {
+        // Most files have none: look for the mark's bytes before decoding anything.
+        let mark = Array(Scaffold.placeholderMark.utf8)
+        guard let first = mark.first, bytes.count >= mark.count else { return [] }
+        var found = false
+        var i = 0
+        while i + mark.count <= bytes.count {
+            if bytes[i] == first && bytes[i..<(i + mark.count)].elementsEqual(mark) { found = true; break }
+            i += 1
         }
+        guard found else { return [] }
+        var findings = FindingList()
+        scan(String(decoding: bytes, as: UTF8.self), file: file, into: &findings)
         return findings.all
     }
 

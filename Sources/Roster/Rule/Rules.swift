@@ -53,7 +53,14 @@ enum ReferenceRules {
             for attachment in notice.attachments {
                 if let file = attachment.file {
                     checkMediaPath(file, field: "file", at: attachment.location, site: site, into: &findings)
-                } else if attachment.url == nil {
+                } else if let url = attachment.url {
+                    if !HTMLText.isWebAddress(url) {
+                        let scheme = HTMLText.scheme(of: url)
+                        findings.error("link.scheme", at: attachment.location,
+                                       scheme.map { "附件链接不能用 “\($0):”" } ?? "附件链接 “\(url)” 不是完整的网址",
+                                       hint: "写成 https://… 或 http://… 开头的完整网址")
+                    }
+                } else {
                     findings.warning("reference.attachment-offline", at: attachment.location,
                                      "附件 “\(attachment.title)” 没有文件也没有链接，网页上会显示为“暂无电子版”",
                                      hint: "有电子版时加上 file: media/attachments/… 或 url: https://…")

@@ -17,6 +17,14 @@ public enum SiteLoader {
                            "找不到 Content/ 文件夹（在 \(root) 下）", hint: "在站点根目录运行，或用 --root 指定站点根目录")
             return Result(site: nil, findings: findings.all)
         }
+        // A symbolic link committed in place of a folder or file would pull files from anywhere on the build
+        // machine into the published site; none is followed.
+        for name in ["", "site.yaml", "industries.yaml", "providers", "cases", "notices", "calendar", "media"]
+        where FileSystem.isSymlink(name.isEmpty ? content : content.appendingPath(name)) {
+            findings.error("path.symlink", at: SourceLocation(file: name.isEmpty ? "Content" : "Content/\(name)"),
+                           "\(name.isEmpty ? "Content" : "Content/\(name)") 是符号链接，不会被读取", hint: "把文件夹或文件本身放进仓库")
+            if name.isEmpty { return Result(site: nil, findings: findings.all) }
+        }
 
         let config = loadConfig(content: content, findings: &findings)
         let industries = loadIndustries(content: content, findings: &findings)
@@ -38,7 +46,7 @@ public enum SiteLoader {
         let calendar = loadCalendar(content: content, findings: &findings)
         let media = listMedia(content: content, findings: &findings)
 
-        findings = PlaceholderRules.apply(root: root, to: findings)
+        findings = PlaceholderRules.apply(providers.placeholders + cases.placeholders + notices.placeholders, to: findings)
 
         guard let config else { return Result(site: nil, findings: findings.all) }
         let site = Site(root: root, config: config, industries: industries, providers: providers.entries, cases: cases.entries,
@@ -57,7 +65,7 @@ public enum SiteLoader {
     private static func listEntries(_ content: String, _ folder: String, extensions: Set<String>,
                                     findings: inout FindingList) -> [SourceFile] {
         let dir = content.appendingPath(folder)
-        guard FileSystem.isDirectory(dir) else { return [] }
+        guard FileSystem.isDirectory(dir), !FileSystem.isSymlink(dir) else { return [] }
         var files: [SourceFile] = []
         var seenLowercased: [String: String] = [:]
         for name in FileSystem.list(dir) where !name.hasPrefix(".") {
@@ -76,6 +84,11 @@ public enum SiteLoader {
                                hint: "把文件本身放进仓库")
                 continue
             }
+            if !FileSystem.isRegularFile(path) {
+                findings.error("path.special-file", at: SourceLocation(file: relative), "不是普通文件（可能是文件夹、管道或设备文件）",
+                               hint: "内容文件应是普通的 .md 或 .json 文件")
+                continue
+            }
             if let other = seenLowercased[name.lowercased()] {
                 findings.error("path.case-clash", at: SourceLocation(file: relative),
                                "文件名只有大小写不同：\(name) 与 \(other)", hint: "在不区分大小写的系统上它们是同一个文件，请改名或合并")
@@ -91,6 +104,8 @@ public enum SiteLoader {
     struct Decoded<T: Sendable>: Sendable {
         var entries: [T] = []
         var findings: [Finding] = []
+        /// `【待填写…】` marks left from `roster new`, found while the file's bytes are at hand.
+        var placeholders: [Finding] = []
     }
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
@@ -103,25 +118,35 @@ public enum SiteLoader {
         for result in results {
             out.entries.append(contentsOf: result.entries)
             out.findings.append(contentsOf: result.findings)
+            out.placeholders.append(contentsOf: result.placeholders)
         }
         return out
     }
 
     private static func decodeFile<T>(_ file: SourceFile, what: String, keys: [String],
                                       decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
-        let reader = FieldReader(file: file.relativePath)
+        func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
+            Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
+        }
+        // Judge the size before reading, so a huge file costs no memory.
+        let size = FileSystem.size(file.absolutePath)
+        if size > ContentLimits.maxFileBytes {
+            return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
+        }
+        guard let bytes = FileSystem.read(file.absolutePath) else { return fail("io.read", "无法读取文件") }
+        return decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+    }
+
+    /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
+    static func decodeBytes<T>(_ bytes: [UInt8], relativePath: String, what: String, keys: [String],
+                               decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        let reader = FieldReader(file: relativePath)
         var result = Decoded<T>()
+        result.placeholders = PlaceholderRules.scan(bytes, file: relativePath)
         func fail(_ rule: String, _ message: String, line: Int, column: Int = 1, hint: String = "") -> Decoded<T> {
-            result.findings.append(Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: line, column: column),
+            result.findings.append(Finding(.error, rule, at: SourceLocation(file: relativePath, line: line, column: column),
                                            message, hint: hint))
             return result
-        }
-        guard let bytes = FileSystem.read(file.absolutePath) else {
-            return fail("io.read", "无法读取文件", line: 1)
-        }
-        if bytes.count > ContentLimits.maxFileBytes {
-            return fail("content.too-large", "文件太大（\(bytes.count / 1_048_576) MB，上限 \(ContentLimits.maxFileBytes / 1_048_576) MB）",
-                        line: 1, hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
         }
         let text: String
         do {
@@ -132,8 +157,8 @@ public enum SiteLoader {
         if text.allSatisfy({ $0.isWhitespace }) {
             return fail("content.empty", "文件是空的", line: 1, hint: "写上内容，或删除这个文件")
         }
-        let stem = file.relativePath.lastPathComponent.deletingPathExtension
-        if file.relativePath.hasSuffix(".json") {
+        let stem = relativePath.lastPathComponent.deletingPathExtension
+        if relativePath.hasSuffix(".json") {
             let root: ContentValue
             do {
                 root = try JSONReader.parse(Array(text.utf8))
@@ -163,9 +188,15 @@ public enum SiteLoader {
             } catch {
                 return fail("content.yaml", error.message, line: error.line, column: error.column)
             }
+            var body = MarkdownBody(text: document.body, firstLine: document.bodyFirstLine)
+            if let violation = MarkdownLimits.check(body.text) {
+                result.findings.append(Finding(.error, "markdown.limits",
+                                               at: SourceLocation(file: relativePath, line: body.firstLine + violation.line - 1),
+                                               violation.message, hint: violation.hint))
+                body = MarkdownBody(text: "", firstLine: body.firstLine)
+            }
             if let object = reader.object(value, what: what, keys: keys),
-               let entry = decodeEntry(object, stem: stem, body: MarkdownBody(text: document.body, firstLine: document.bodyFirstLine),
-                                       decode: decode) {
+               let entry = decodeEntry(object, stem: stem, body: body, decode: decode) {
                 result.entries.append(entry)
             }
         }
@@ -208,6 +239,12 @@ public enum SiteLoader {
     // MARK: - Site files
 
     private static func readYAML(_ path: String, relative: String, findings: inout FindingList) -> (ContentValue, FieldReader)? {
+        if FileSystem.isSymlink(path) { return nil }  // reported by load
+        let size = FileSystem.size(path)
+        if size > ContentLimits.maxFileBytes {
+            findings.error("content.too-large", at: SourceLocation(file: relative), ContentLimits.tooLarge(size))
+            return nil
+        }
         guard let bytes = FileSystem.read(path) else {
             findings.error("io.missing", at: SourceLocation(file: relative), "缺少文件 \(relative)")
             return nil
@@ -249,10 +286,21 @@ public enum SiteLoader {
     private static func loadCalendar(content: String, findings: inout FindingList) -> WorkingDayCalendar {
         var calendar = WorkingDayCalendar()
         let dir = content.appendingPath("calendar")
+        guard !FileSystem.isSymlink(dir) else { return calendar }
         for name in FileSystem.list(dir) where name.hasSuffix(".json") {
             let relative = "Content/calendar/\(name)"
             let reader = FieldReader(file: relative)
-            guard let bytes = FileSystem.read(dir.appendingPath(name)) else { continue }
+            let path = dir.appendingPath(name)
+            if FileSystem.isSymlink(path) {
+                findings.error("path.symlink", at: SourceLocation(file: relative), "节假日文件不能是符号链接", hint: "把文件本身放进仓库")
+                continue
+            }
+            let size = FileSystem.size(path)
+            if size > ContentLimits.maxFileBytes {
+                findings.error("content.too-large", at: SourceLocation(file: relative), ContentLimits.tooLarge(size))
+                continue
+            }
+            guard let bytes = FileSystem.read(path) else { continue }
             do {
                 let value = try JSONReader.parse(Array(try SourceText.decode(bytes).utf8))
                 guard let object = reader.object(value, what: "节假日文件", keys: ["$schema", "$id", "year", "papers", "days"]),
@@ -281,21 +329,36 @@ public enum SiteLoader {
         var sizes: [String: Int] = [:]
         func walk(_ relative: String) {
             let absolute = content.appendingPath(relative)
+            var seenLowercased: [String: String] = [:]
             for name in FileSystem.list(absolute) where !name.hasPrefix(".") {
                 let child = relative + "/" + name
                 let path = content.appendingPath(child)
-                if FileSystem.isSymlink(path) {
-                    findings.error("path.symlink", at: SourceLocation(file: "Content/" + child), "media 里不能有符号链接",
+                let at = SourceLocation(file: "Content/" + child)
+                if let other = seenLowercased[name.lowercased()] {
+                    // Swift compares names by canonical equivalence, so this also catches NFC/NFD twins.
+                    findings.error("path.case-clash", at: at, "文件名只有大小写（或 Unicode 写法）不同：\(name) 与 \(other)",
+                                   hint: "在 Windows 和 macOS 上它们是同一个文件，请改名")
+                    continue
+                }
+                seenLowercased[name.lowercased()] = name
+                if HiddenCharacters.contains(name) || name.unicodeScalars.contains(where: { $0.value < 0x20 }) || name.contains("\\") {
+                    findings.error("path.name", at: at, "文件名里有控制字符或反斜杠 “\\”",
+                                   hint: "文件名只用文字、字母、数字、“-”、“_” 和 “.”")
+                } else if FileSystem.isSymlink(path) {
+                    findings.error("path.symlink", at: at, "media 里不能有符号链接",
                                    hint: "把文件本身放进 media/")
                 } else if FileSystem.isDirectory(path) {
                     walk(child)
-                } else {
+                } else if FileSystem.isRegularFile(path) {
                     files.append(child)
                     sizes[child] = FileSystem.size(path)
+                } else {
+                    findings.error("path.special-file", at: at, "不是普通文件（可能是管道或设备文件）", hint: "media/ 里只放普通文件")
                 }
             }
         }
-        if FileSystem.isDirectory(content.appendingPath("media")) { walk("media") }
+        let mediaDir = content.appendingPath("media")
+        if FileSystem.isDirectory(mediaDir) && !FileSystem.isSymlink(mediaDir) { walk("media") }
         return (files.sorted(), sizes)
     }
 }
@@ -304,4 +367,8 @@ public enum SiteLoader {
 public enum ContentLimits {
     /// Largest content file accepted (a provider or case is a few KB; this leaves wide room).
     public static let maxFileBytes = 8 * 1_048_576
+
+    static func tooLarge(_ size: Int) -> String {
+        "文件太大（\(size / 1_048_576) MB，上限 \(maxFileBytes / 1_048_576) MB）"
+    }
 }

@@ -52,6 +52,29 @@
     toArray(document.querySelectorAll("[data-timeline]")).forEach(function (list) {
       toArray(list.querySelectorAll(".timeline-item")).forEach(function (item) { updateItem(item, list, now, today); });
     });
+    // Lists of what is running now were right at build time; hide what has since closed (or not yet opened).
+    toArray(document.querySelectorAll("[data-running]")).forEach(function (running) {
+      var shown = 0;
+      toArray(running.children).forEach(function (entry) {
+        var open = 0;
+        toArray(entry.querySelectorAll(".timeline-item")).forEach(function (item) {
+          var isOpen = item.classList.contains("state-open");
+          item.hidden = !isOpen;
+          if (isOpen) open += 1;
+        });
+        entry.hidden = open === 0;
+        if (open > 0) shown += 1;
+      });
+      running.hidden = shown === 0;
+      var none = running.nextElementSibling;
+      if (!none || !none.hasAttribute("data-none-note")) {
+        none = document.createElement("p");
+        none.setAttribute("data-none-note", "");
+        none.textContent = running.getAttribute("data-none") || "";
+        running.parentNode.insertBefore(none, running.nextSibling);
+      }
+      none.hidden = shown > 0;
+    });
     var date = new Date(today * DAY);
     toArray(document.querySelectorAll("[data-state-note]")).forEach(function (note) {
       var live = note.getAttribute("data-live");
