@@ -52,7 +52,7 @@ echo "== perf, $cases cases" >&2
 build "$cases" perf-$cases perf record -q -F 499 -g -e cpu-clock -o "$dir/perf.data"
 perf script -i "$dir/perf.data" 2>/dev/null | python3 Benchmarks/perf-categories.py > "$dir/perf-categories.md"
 perf report -i "$dir/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' \
-    | head -40 | swift demangle --simplified > "$dir/perf-self.txt"
+    | awk 'NR <= 40' | swift demangle --simplified > "$dir/perf-self.txt"
 cat "$dir/perf-categories.md"
 
 echo "== fsync: the same build with fsync made a no-op (eatmydata), 3 runs each" >&2
@@ -72,8 +72,8 @@ if [ "$callgrind" = 1 ]; then
     rm -rf ".bench/out-$cg_cases"
     valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" "$dir/roster-nodebug" build \
         --root ".bench/site-$cg_cases" --output ".bench/out-$cg_cases" --now 2024-02-10 > /dev/null 2> "$dir/callgrind.log"
-    callgrind_annotate --inclusive=yes "$dir/callgrind.out" 2>/dev/null | head -80 | swift demangle --simplified \
+    callgrind_annotate --inclusive=yes "$dir/callgrind.out" 2>/dev/null | awk 'NR <= 80' | swift demangle --simplified \
         > "$dir/callgrind-inclusive.txt"
-    head -50 "$dir/callgrind-inclusive.txt"
+    sed -n 1,50p "$dir/callgrind-inclusive.txt"
 fi
 echo "results in $dir/" >&2

@@ -17,26 +17,22 @@ public final class OutputFolder: @unchecked Sendable {
         precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
         let full = path.appendingPath(relative)
         let dir = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
-        lock.lock()
-        let needsDir = createdDirectories.insert(dir).inserted
-        counts[kind, default: 0] += 1
-        lock.unlock()
-        if needsDir { Self.makeDirectory(dir) }
-        // Another thread may have claimed the folder and not made it yet (files written in parallel into one folder,
-        // like the search index's): make it here too and try again.
-        var written = Self.writeFile(full, bytes)
-        if !written && errno == ENOENT {
-            Self.makeDirectory(dir)
-            written = Self.writeFile(full, bytes)
-        }
-        if !written {
+        prepare(dir, kind: kind)
+        if !Self.writeFile(full, bytes) {
             lock.lock()
             writeErrors.append(relative)
             lock.unlock()
         }
     }
 
-    private static func makeDirectory(_ dir: String) {
+    /// Counts a file and makes sure its folder exists before any thread writes into it. The folder is created under
+    /// the lock: a thread that found it already claimed must not write before the claiming thread has created it
+    /// (the search index's parallel writes into fresh folders failed now and then that way).
+    private func prepare(_ dir: String, kind: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        counts[kind, default: 0] += 1
+        guard createdDirectories.insert(dir).inserted else { return }
         if mkdir(dir, 0o755) != 0, errno != EEXIST {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
@@ -70,11 +66,7 @@ public final class OutputFolder: @unchecked Sendable {
         precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
         let full = path.appendingPath(relative)
         let dir = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
-        lock.lock()
-        let needsDir = createdDirectories.insert(dir).inserted
-        counts[kind, default: 0] += 1
-        lock.unlock()
-        if needsDir { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        prepare(dir, kind: kind)
         do {
             try FileManager.default.copyItem(atPath: source, toPath: full)
             // copyItem keeps the source's mode; the web server must be able to read every file.

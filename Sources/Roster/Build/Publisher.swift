@@ -1,8 +1,12 @@
 import CRosterShims
 import Foundation
+import Synchronization
 
 /// Swaps a finished build into place so readers see the old site or the new one, never a mix.
 enum Publisher {
+    /// Numbers staging folders, so that builds running at once in one process never share one.
+    private static let builds = Atomic<Int>(0)
+
     struct Failure: Error { var message: String }
 
     /// A fresh staging folder beside `output`, on the same file system so the swap is a rename.
@@ -10,7 +14,7 @@ enum Publisher {
         let parent = output.parentPath
         let name = output.lastPathComponent
         cleanStale(parent: parent, name: name)
-        let staging = parent.appendingPath(".\(name).staging-\(getpid())")
+        let staging = parent.appendingPath(".\(name).staging-\(builds.add(1, ordering: .relaxed).newValue)-\(getpid())")
         try? FileManager.default.removeItem(atPath: staging)
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
@@ -28,7 +32,8 @@ enum Publisher {
         let output = parent.appendingPath(name)
         for entry in FileSystem.list(parent) where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
             let pidText = entry.split(separator: "-").last.map(String.init) ?? ""
-            if let pid = Int32(pidText), pid != getpid(), kill(pid, 0) == 0 { continue }  // a live build owns it
+            // A live build owns it, and so may another build of this very process (serve, parallel tests).
+            if let pid = Int32(pidText), pid == getpid() || kill(pid, 0) == 0 { continue }
             let path = parent.appendingPath(entry)
             if entry.hasPrefix(".\(name).old-"), !FileSystem.exists(output), rename(path, output) == 0 { continue }
             try? FileManager.default.removeItem(atPath: path)
@@ -45,7 +50,7 @@ enum Publisher {
                 return
             }
             // The file system cannot exchange: retire the old folder, then move the new one in.
-            let retired = output.parentPath.appendingPath(".\(output.lastPathComponent).old-\(getpid())")
+            let retired = output.parentPath.appendingPath(".\(output.lastPathComponent).old-\(builds.add(1, ordering: .relaxed).newValue)-\(getpid())")
             guard rename(output, retired) == 0 else { throw Failure(message: "无法替换 \(output)：\(String(cString: strerror(errno)))") }
             guard rename(staging, output) == 0 else {
                 _ = rename(retired, output)

@@ -97,7 +97,7 @@ import Foundation
         return broken
     }
 
-    /// Bytes → a Markdown body → HTML (safe mode, and unsafe mode for links) → a provider page.
+    /// Bytes → a Markdown body → HTML (safe mode) → a provider page.
     public static func markdownPage(_ bytes: [UInt8]) -> [String] {
         let text = String(decoding: bytes, as: UTF8.self)
         var broken: [String] = []
@@ -108,9 +108,9 @@ import Foundation
             return broken
         }
         broken += bodyProblems(rendered.html)
-        for tag in HTMLTag.parse(Markdown(unsafeHTML: true).render(text).html) {
-            broken += urlProblems(tag, "unsafe-mode body")
-        }
+        // Unsafe mode is not fuzzed for URLs: it passes the editors' raw HTML through as written (SECURITY.md), so a
+        // raw `<x src=vbscript:…>` is by design, and the fuzzer finds such tags at once. That Markdown links and
+        // images keep only allowed schemes in unsafe mode too is asserted by the injection tests.
         var provider = Fixture.shared.site.providers[0]
         provider.body = MarkdownBody(text: text, firstLine: 10)
         let context = Fixture.shared.context(Fixture.shared.site)

@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import Synchronization
 
 /// `roster serve`: builds the site into a temporary folder, serves it at `/`, and rebuilds and reloads
 /// the open pages whenever something under `Content/` or `Themes/` changes.
@@ -69,7 +70,9 @@ public final class DevServer: @unchecked Sendable {
         self.options = options
         self.output = output
         self.address = address
-        instance = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
+        // Unique within the process too: two servers made in the same millisecond (tests run in parallel) must not
+        // share, and then delete, one work folder.
+        instance = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36) + "x" + String(DevServer.made.add(1, ordering: .relaxed).newValue, radix: 36)
         events = BuildEvents(initial: BuildStatus(build: 0, site: "\(instance)-0", published: false, findings: [],
                                                   failure: nil, seconds: 0, finishedAt: ""))
         workFolder = FileManager.default.temporaryDirectory.path.appendingPath("roster-serve-\(getpid())-\(instance)")
@@ -233,6 +236,8 @@ public final class DevServer: @unchecked Sendable {
         task?.cancel()
         try? FileManager.default.removeItem(atPath: workFolder)
     }
+
+    private static let made = Atomic<Int>(0)
 
     /// Removes temporary folders left by dev servers that were killed before they could clean up.
     static func removeStaleWorkFolders() {

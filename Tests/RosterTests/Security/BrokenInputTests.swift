@@ -228,7 +228,8 @@ struct MarkdownLimitTests {
         let document = MarkdownLimits.check(blocks) == nil ? blocks : body
         let (html, seconds) = timed { Markdown().render(document).html }
         #expect(!html.isEmpty)
-        #expect(seconds < 3, "\(seconds) s")
+        // Generous for sanitizer builds on a busy 2-core machine; outside the limits this takes minutes.
+        #expect(seconds < 10, "\(seconds) s")
     }
 
     @Test("real content is far inside the limits: tables, thematic breaks, lists and quotes are not mistaken")

@@ -162,6 +162,20 @@ struct PathTests {
         #expect(!site.exists("Content/Site") && !site.exists("Content/index.html"))
     }
 
+    @Test("parallel writes into fresh folders never fail (a thread once wrote before another had made the folder)")
+    func parallelWrites() throws {
+        for round in 0..<20 {
+            let dir = NSTemporaryDirectory() + "roster-out-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let folder = OutputFolder(path: dir)
+            _ = Array(0..<400).concurrentMap { i in
+                folder.write("search/\(i % 7)/d/\(i).json", "{}", kind: "search")
+                return 0
+            }
+            #expect(folder.writeErrors.isEmpty, "round \(round): \(folder.writeErrors.prefix(3))")
+        }
+    }
+
     @Test("every file a build writes lies inside the output folder")
     func writesStayInside() throws {
         let site = try TestSite(copying: ["Content", "Themes"])
