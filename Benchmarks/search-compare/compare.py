@@ -249,8 +249,9 @@ def write_report(rows, meta, out):
     (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     detail = {r["query"]: {"pagefind": r["pagefind"]["pages"], "roster": r["roster"]["pages"],
                            "roster_partial": r["roster"]["partial"],
-                           "pagefind_files": [[u, b] for u, b, _ in r["pagefind"]["files"]],
-                           "roster_files": [[u, b] for u, b, _ in r["roster"]["files"]]} for r in rows}
+                           # Sorted: requests made in parallel arrive in any order.
+                           "pagefind_files": sorted([u, b] for u, b, _ in r["pagefind"]["files"]),
+                           "roster_files": sorted([u, b] for u, b, _ in r["roster"]["files"])} for r in rows}
     (out / "results.json").write_text(json.dumps(detail, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return ok_recall and ok_bytes
 
