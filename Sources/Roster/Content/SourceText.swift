@@ -17,6 +17,9 @@ enum SourceText {
         } else {
             throw invalidUTF8(in: Array(body))
         }
+        // One pass over the bytes rules out the rare cases below for almost every file.
+        let clean = body.withUnsafeBufferPointer { !HiddenCharacters.mayOccur(in: $0) }
+        if clean { return text }
         if text.utf8.contains(0x0D) {
             text = text.replacingCRLF()
         }
@@ -117,6 +120,66 @@ enum HiddenCharacters {
     }
 
     static func contains(_ text: String) -> Bool { first(in: text) != nil }
+
+    /// False when the UTF-8 `bytes` certainly hold nothing that ``first(in:)`` reports; a byte-level pass, so the
+    /// Character-by-Character ``first(in:)`` runs only on text that may need it.
+    ///
+    /// Forbidden scalars have recognisable encodings (C0 bytes, 0x7F, `C2 80…9F`, `E2 80 AA…AE`, `E2 81 A6…A9`,
+    /// `EF BF BE…BF`); a glued pair needs one of `< > & " '` beside a non-ASCII byte (ASCII pairs never form one
+    /// cluster, CR LF aside), and only such pairs are looked at scalar by scalar.
+    static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0x80 {
+                if byte < 0x20 {
+                    if byte != 0x09 && byte != 0x0A { return true }
+                } else if byte == 0x7F {
+                    return true
+                } else if byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x27 {
+                    if gluedAt(i, in: bytes) { return true }
+                }
+                i += 1
+                continue
+            }
+            switch byte {
+            case 0xC2:
+                if i + 1 < count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return true }
+            case 0xE2:
+                if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] >= 0xAA, bytes[i + 2] <= 0xAE { return true }
+                if i + 2 < count, bytes[i + 1] == 0x81, bytes[i + 2] >= 0xA6, bytes[i + 2] <= 0xA9 { return true }
+            case 0xEF:
+                if i + 2 < count, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return true }
+            default:
+                break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Whether the escapable ASCII byte at `i` forms one grapheme cluster with the scalar before or after it.
+    private static func gluedAt(_ i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let escapable = Unicode.Scalar(bytes[i])
+        if i + 1 < bytes.count, bytes[i + 1] >= 0x80, let next = scalar(at: i + 1, in: bytes), glued(escapable, next) {
+            return true
+        }
+        if i > 0, bytes[i - 1] >= 0x80 {
+            var start = i - 1
+            while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            if let previous = scalar(at: start, in: bytes), glued(previous, escapable) { return true }
+        }
+        return false
+    }
+
+    /// The scalar whose UTF-8 encoding starts at `i` (nil if the bytes there are not one).
+    private static func scalar(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        let lead = bytes[i]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard i + length <= bytes.count else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self).unicodeScalars.first
+    }
 
     /// A Chinese message naming the character and where it usually comes from; `place` says where it was found.
     static func message(_ scalar: Unicode.Scalar, in place: String = "文件里") -> String {
