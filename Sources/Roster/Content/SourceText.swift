@@ -129,34 +129,34 @@ enum HiddenCharacters {
     /// cluster, CR LF aside), and only such pairs are looked at scalar by scalar.
     static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
-        var i = 0
-        while i < count {
-            let byte = bytes[i]
-            if byte < 0x80 {
-                if byte < 0x20 {
-                    if byte != 0x09 && byte != 0x0A { return true }
-                } else if byte == 0x7F {
-                    return true
-                } else if byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x27 {
-                    if gluedAt(i, in: bytes) { return true }
+        return leadBytes.withUnsafeBufferPointer { table in
+            var i = 0
+            while i < count {
+                let byte = bytes[i]
+                if table[Int(byte)] {
+                    switch byte {
+                    case 0x3C, 0x3E, 0x26, 0x22, 0x27:  // < > & " '
+                        if gluedAt(i, in: bytes) { return true }
+                    case 0xC2:
+                        if i + 1 < count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return true }
+                    case 0xE2:
+                        if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] >= 0xAA, bytes[i + 2] <= 0xAE { return true }
+                        if i + 2 < count, bytes[i + 1] == 0x81, bytes[i + 2] >= 0xA6, bytes[i + 2] <= 0xA9 { return true }
+                    case 0xEF:
+                        if i + 2 < count, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return true }
+                    default:
+                        return true  // C0 controls but tab and line feed, and DEL
+                    }
                 }
                 i += 1
-                continue
             }
-            switch byte {
-            case 0xC2:
-                if i + 1 < count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return true }
-            case 0xE2:
-                if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] >= 0xAA, bytes[i + 2] <= 0xAE { return true }
-                if i + 2 < count, bytes[i + 1] == 0x81, bytes[i + 2] >= 0xA6, bytes[i + 2] <= 0xA9 { return true }
-            case 0xEF:
-                if i + 2 < count, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return true }
-            default:
-                break
-            }
-            i += 1
+            return false
         }
-        return false
+    }
+
+    /// The bytes ``mayOccur(in:)`` looks at more closely; a table, so that the rest cost one lookup each.
+    private static let leadBytes: [Bool] = (0...255).map { byte in
+        (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F || [0x3C, 0x3E, 0x26, 0x22, 0x27, 0xC2, 0xE2, 0xEF].contains(byte)
     }
 
     /// Whether the escapable ASCII byte at `i` forms one grapheme cluster with the scalar before or after it.
@@ -235,8 +235,10 @@ struct FrontMatterDocument {
     /// Splits `---` front matter from the body; the closing line is `---` (or `...`).
     static func split(_ text: String) throws(SplitError) -> FrontMatterDocument {
         // Works on UTF-8 bytes: Character-by-character splitting of every file was a measurable cost at scale.
+        // The closure finds byte offsets; the parts are then cut from the string itself, which (unlike decoding
+        // the bytes again) copies them without validating them a second time.
         var text = text
-        let result = text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Result<FrontMatterDocument, SplitError> in
+        let found = text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Result<(Int, Int, Int, Int), SplitError> in
             func lineEnd(from start: Int) -> Int {
                 var i = start
                 while i < bytes.count && bytes[i] != 0x0A { i += 1 }
@@ -246,9 +248,6 @@ struct FrontMatterDocument {
                 var e = end
                 while e > start && (bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09) { e -= 1 }
                 return e - start == 3 && bytes[start] == marker && bytes[start + 1] == marker && bytes[start + 2] == marker
-            }
-            func string(_ from: Int, _ to: Int) -> String {
-                from >= to ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
             }
             let firstEnd = lineEnd(from: 0)
             guard isMarker(0, firstEnd, 0x2D) else {
@@ -260,8 +259,7 @@ struct FrontMatterDocument {
                 let end = lineEnd(from: start)
                 if start < bytes.count && (isMarker(start, end, 0x2D) || isMarker(start, end, 0x2E)) {
                     let frontEnd = start > firstEnd + 1 ? start - 1 : start
-                    return .success(FrontMatterDocument(frontMatter: string(firstEnd + 1, frontEnd), frontMatterFirstLine: 2,
-                                               body: string(min(end + 1, bytes.count), bytes.count), bodyFirstLine: lineNumber + 1))
+                    return .success((firstEnd + 1, frontEnd, min(end + 1, bytes.count), lineNumber + 1))
                 }
                 if end >= bytes.count { break }
                 start = end + 1
@@ -269,7 +267,18 @@ struct FrontMatterDocument {
             }
             return .failure(SplitError(message: "YAML 头信息没有结束：缺少第二个 “---” 行", line: 1))
         }
-        return try result.get()
+        let (frontStart, frontEnd, bodyStart, bodyFirstLine) = try found.get()
+        return FrontMatterDocument(frontMatter: text.utf8Slice(frontStart, frontEnd), frontMatterFirstLine: 2,
+                                   body: text.utf8Slice(bodyStart, text.utf8.count), bodyFirstLine: bodyFirstLine)
+    }
+}
+
+extension String {
+    /// The text between two UTF-8 offsets on Unicode scalar boundaries (such as at an ASCII byte), byte for byte.
+    func utf8Slice(_ from: Int, _ to: Int) -> String {
+        guard from < to else { return "" }
+        let start = utf8.index(utf8.startIndex, offsetBy: from)
+        return String(self[start..<utf8.index(start, offsetBy: to - from)])
     }
 }
 

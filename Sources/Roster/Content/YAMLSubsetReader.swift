@@ -13,6 +13,8 @@ struct YAMLSubsetReader {
     /// Thrown inside the reader when the text leaves the subset; never escapes ``read(_:lineOffset:)``.
     private struct GiveUp: Error {}
 
+    /// The text, to cut values from, and its UTF-8 bytes, to read.
+    private let text: String
     private let bytes: UnsafeBufferPointer<UInt8>
     private let lineOffset: Int
     /// Byte offset where each line starts; lines end at the next `\n` (or the end of the text).
@@ -22,49 +24,54 @@ struct YAMLSubsetReader {
     /// The last column computed (line, byte offset, column), so a long line of flow items is walked once.
     private var columnCache = (line: -1, offset: 0, column: 1)
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) {
+    private init(text: String, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) {
+        self.text = text
         self.bytes = bytes
         self.lineOffset = lineOffset
     }
 
     /// The document as ``YAMLReader/parse(_:lineOffset:)`` would return it, or nil when `text` is outside the subset.
     static func read(_ text: String, lineOffset: Int = 0) -> ContentValue? {
-        var text = text
-        return text.withUTF8 { bytes in
-            guard !needsFullParser(bytes) else { return nil }
-            var reader = YAMLSubsetReader(bytes: bytes, lineOffset: lineOffset)
+        var bytesOf = text
+        return bytesOf.withUTF8 { bytes in
+            guard let lines = linesIfSubset(bytes) else { return nil }
+            var reader = YAMLSubsetReader(text: text, bytes: bytes, lineOffset: lineOffset)
+            reader.lineStarts.reserveCapacity(lines)
             return try? reader.document()
         }
     }
 
-    /// Bytes that libyaml treats specially (tabs, CR, NEL, LS, PS, BOM, non-printable characters), lines it reads as
-    /// directives or document markers, and anything ``HiddenCharacters`` might object to (which Yams's path reports).
-    private static func needsFullParser(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if HiddenCharacters.mayOccur(in: bytes) { return true }
+    /// The number of lines, or nil for text with bytes that libyaml treats specially (tabs, CR, NEL, LS, PS, BOM,
+    /// non-printable characters), lines it reads as directives or document markers, or anything
+    /// ``HiddenCharacters`` might object to (which the Yams path reports).
+    private static func linesIfSubset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if HiddenCharacters.mayOccur(in: bytes) { return nil }
+        var lines = 1
         var lineStart = true
         var i = 0
         let count = bytes.count
         while i < count {
             let byte = bytes[i]
             if lineStart {
-                if byte == UInt8(ascii: "%") { return true }
+                if byte == UInt8(ascii: "%") { return nil }
                 if i + 2 < count, byte == UInt8(ascii: "-") || byte == UInt8(ascii: "."),
                    bytes[i + 1] == byte, bytes[i + 2] == byte {
-                    return true
+                    return nil
                 }
             }
             switch byte {
-            case 0x09, 0x0D: return true
+            case 0x09, 0x0D: return nil
+            case 0x0A: lines += 1
             case 0xE2:  // U+2028, U+2029: line breaks to libyaml
-                if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return true }
+                if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return nil }
             case 0xEF:  // U+FEFF: skipped by libyaml at the start of a line
-                if i + 2 < count, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF { return true }
+                if i + 2 < count, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF { return nil }
             default: break
             }
             lineStart = byte == 0x0A
             i += 1
         }
-        return false
+        return lines
     }
 
     // MARK: - Lines
@@ -110,8 +117,9 @@ struct YAMLSubsetReader {
         return column
     }
 
+    /// The text between two byte offsets (scalar boundaries: the reader cuts only at ASCII bytes).
     private func string(_ from: Int, _ to: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        text.utf8Slice(from, to)
     }
 
     private func skipSpaces(_ i: Int, end: Int) -> Int {
@@ -134,7 +142,7 @@ struct YAMLSubsetReader {
     /// A scalar as the Yams path converts it: plain `~`, `null` and the like are null.
     private mutating func scalar(_ text: String, quoted: Bool, line: Int, at offset: Int,
                                  depth: Int) throws(GiveUp) -> ContentValue {
-        if !quoted, ["", "~", "null", "Null", "NULL"].contains(text) {
+        if !quoted, text.utf8.count <= 4, ["", "~", "null", "Null", "NULL"].contains(text) {
             return try value(.null, line: line, at: offset, depth: depth)
         }
         return try value(.scalar(text, quoted: quoted), line: line, at: offset, depth: depth)
@@ -210,14 +218,15 @@ struct YAMLSubsetReader {
     private mutating func blockMapping(line firstLine: Int, at firstOffset: Int, indent: Int,
                                        depth: Int) throws(GiveUp) -> (ContentValue, next: Int?) {
         var entries: [ContentValue.Entry] = []
-        var keys = Set<String>()
+        entries.reserveCapacity(16)
+        var keys = SeenKeys()
         var line = firstLine
         var offset = firstOffset
         let mapping = try value(.null, line: line, at: offset, depth: depth)  // position only; the kind is set below
         while true {
             guard let (key, _, colon) = keyEnd(line: line, at: offset) else { throw GiveUp() }
             // Yams reports duplicate keys; hidden characters in keys were ruled out with the whole text.
-            guard keys.insert(key).inserted else { throw GiveUp() }
+            if !keys.insert(key, after: entries) { throw GiveUp() }
             let end = lineEnd(line)
             let rest = skipSpaces(colon + 1, end: end)
             let keyLine = line + 1 + lineOffset
@@ -397,7 +406,7 @@ struct YAMLSubsetReader {
             }
         case UInt8(ascii: "{"):
             var entries: [ContentValue.Entry] = []
-            var keys = Set<String>()
+            var keys = SeenKeys()
             let map = try value(.null, line: line, at: offset, depth: depth)
             var i = skipSpaces(offset + 1, end: end)
             if i < end && bytes[i] == UInt8(ascii: "}") { return (withKind(map, .map([])), i + 1) }
@@ -422,7 +431,7 @@ struct YAMLSubsetReader {
                 guard colon < end, bytes[colon] == UInt8(ascii: ":"), colon + 1 < end, bytes[colon + 1] == 0x20 else {
                     throw GiveUp()
                 }
-                guard keys.insert(key).inserted else { throw GiveUp() }
+                if !keys.insert(key, after: entries) { throw GiveUp() }
                 let keyLine = line + 1 + lineOffset
                 let keyColumn = column(i, line: line)
                 let valueStart = skipSpaces(colon + 1, end: end)
@@ -463,5 +472,19 @@ struct YAMLSubsetReader {
         default:
             return false
         }
+    }
+}
+
+/// Duplicate keys of one mapping: the entries so far are searched while few (cheaper than hashing a few keys),
+/// a set takes over once there are many.
+private struct SeenKeys {
+    private var set: Set<String>?
+
+    /// Whether `key` is new after `entries` (the mapping's entries so far, each of which was passed here).
+    mutating func insert(_ key: String, after entries: [ContentValue.Entry]) -> Bool {
+        if set != nil { return set!.insert(key).inserted }
+        if entries.contains(where: { $0.key == key }) { return false }
+        if entries.count >= 16 { set = Set(entries.map(\.key) + [key]) }
+        return true
     }
 }

@@ -54,9 +54,17 @@ public struct Markdown: Sendable {
     }
 
     /// The link and image targets of `text`, without rendering HTML (what `check` needs).
+    ///
+    /// Bodies in the plain subset that ``LinkScanner`` reads skip cmark; it gives the same links as the parse.
     public func links(in text: String) -> [Link] {
         if MarkdownLimits.check(text) != nil { return [] }
-        return process(text, collectLinks: true, html: false).links
+        if let links = LinkScanner.links(in: text) { return links }
+        return parsedLinks(in: text)
+    }
+
+    /// The links as cmark-gfm finds them: the reference for ``LinkScanner``.
+    func parsedLinks(in text: String) -> [Link] {
+        process(text, collectLinks: true, html: false).links
     }
 
     /// cmark-gfm without the limits; only tests call it, to show what the limits keep out.

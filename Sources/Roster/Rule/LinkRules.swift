@@ -39,6 +39,40 @@ enum LinkRules {
 
     /// Resolves a relative or root-relative link to a site path without query or fragment; nil for pure fragments.
     static func resolve(_ url: String, from page: String) -> String? {
+        // A plain root-relative path (no query, fragment, empty, `.` or `..` segment) is already resolved.
+        if url.utf8.first == UInt8(ascii: "/"), isPlainPath(url) { return url }
+        return resolveAny(url, from: page)
+    }
+
+    /// `/a/b/` with nothing for ``resolveAny(_:from:)`` to change.
+    private static func isPlainPath(_ url: String) -> Bool {
+        var previousSlash = false
+        var segmentDots = 0  // dots since the last slash, while the segment is only dots
+        var segmentLength = 0
+        for byte in url.utf8 {
+            switch byte {
+            case UInt8(ascii: "?"), UInt8(ascii: "#"):
+                return false
+            case UInt8(ascii: "/"):
+                if previousSlash { return false }
+                if segmentLength > 0 && segmentDots == segmentLength && segmentDots <= 2 { return false }
+                previousSlash = true
+                segmentDots = 0
+                segmentLength = 0
+                continue
+            case UInt8(ascii: "."):
+                segmentDots += 1
+            default:
+                break
+            }
+            previousSlash = false
+            segmentLength += 1
+        }
+        return !(segmentLength > 0 && segmentDots == segmentLength && segmentDots <= 2)
+    }
+
+    /// ``resolve(_:from:)`` for any link: the reference for its fast path.
+    static func resolveAny(_ url: String, from page: String) -> String? {
         var path = url
         if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = String(path[..<cut]) }
         if path.isEmpty { return nil }

@@ -16,18 +16,31 @@ enum PlaceholderRules {
         return result
     }
 
+    private static let placeholderBytes = Array(Scaffold.placeholderMark.utf8)
+
+    /// Whether the file's bytes hold the mark anywhere.
+    private static func containsMark(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { haystack in
+            placeholderBytes.withUnsafeBufferPointer { mark in
+                guard haystack.count >= mark.count else { return false }
+                var i = 0
+                while i <= haystack.count - mark.count {
+                    if haystack[i] == mark[0] {
+                        var j = 1
+                        while j < mark.count && haystack[i + j] == mark[j] { j += 1 }
+                        if j == mark.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// The marks in one file's bytes (also when they are not valid UTF-8 or YAML).
     static func scan(_ bytes: [UInt8], file: String) -> [Finding] {
         // Most files have none: look for the mark's bytes before decoding anything.
-        let mark = Array(Scaffold.placeholderMark.utf8)
-        guard let first = mark.first, bytes.count >= mark.count else { return [] }
-        var found = false
-        var i = 0
-        while i + mark.count <= bytes.count {
-            if bytes[i] == first && bytes[i..<(i + mark.count)].elementsEqual(mark) { found = true; break }
-            i += 1
-        }
-        guard found else { return [] }
+        guard containsMark(bytes) else { return [] }
         var findings = FindingList()
         scan(String(decoding: bytes, as: UTF8.self), file: file, into: &findings)
         return findings.all

@@ -154,7 +154,7 @@ enum ProviderRules {
     /// Rule 9: 服务商不可为同一家试点企业同时开展数字化改造和数字化能力验收评估.
     static func transformationAndAssessment(_ provider: Provider, site: Site, into findings: inout FindingList) {
         let cases = site.casesByProvider[provider.id] ?? []
-        let byEnterprise = Dictionary(grouping: cases, by: { $0.enterprise.trimmingCharacters(in: .whitespaces) })
+        let byEnterprise = Dictionary(grouping: cases, by: { $0.enterprise.trimmingWhitespace() })
         for (enterprise, group) in byEnterprise {
             let transformations = group.filter { $0.role == .transformation }
             let assessments = group.filter { $0.role == .assessment }

@@ -8,11 +8,27 @@ enum FileSystem {
     /// and the bytes land in the array directly (Foundation's `contents(atPath:)` also leaked its buffer on
     /// empty files, as LeakSanitizer showed).
     static func read(_ path: String) -> [UInt8]? {
+        if case .bytes(let bytes) = read(path, limit: Int.max) { return bytes }
+        return nil
+    }
+
+    /// What ``read(_:limit:)`` found.
+    enum ReadResult {
+        case bytes([UInt8])
+        /// A regular file larger than the limit, left unread.
+        case tooLarge(size: Int)
+        /// Missing, unreadable, or not a regular file.
+        case failed
+    }
+
+    /// The bytes of a regular file, judging its size (from the open file, in the same call) before reading any.
+    static func read(_ path: String, limit: Int) -> ReadResult {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .failed }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .failed }
+        if Int(info.st_size) > limit { return .tooLarge(size: Int(info.st_size)) }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var done = 0
         while done < bytes.count {
@@ -23,7 +39,24 @@ enum FileSystem {
             guard count > 0 else { break }
             done += count
         }
-        return done == bytes.count ? bytes : Array(bytes[..<done])
+        return .bytes(done == bytes.count ? bytes : Array(bytes[..<done]))
+    }
+
+    /// What a path names, not following a final symbolic link.
+    enum Kind {
+        case regular, directory, symlink, other
+    }
+
+    /// The kind of `path` from one `lstat`; nil when it does not exist.
+    static func kind(_ path: String) -> Kind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
     }
 
     static func isDirectory(_ path: String) -> Bool {

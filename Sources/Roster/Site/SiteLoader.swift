@@ -79,12 +79,13 @@ public enum SiteLoader {
                 }
                 continue
             }
-            if FileSystem.isSymlink(path) {
+            let kind = FileSystem.kind(path)
+            if kind == .symlink {
                 findings.error("path.symlink", at: SourceLocation(file: relative), "内容文件不能是符号链接",
                                hint: "把文件本身放进仓库")
                 continue
             }
-            if !FileSystem.isRegularFile(path) {
+            if kind != .regular {
                 findings.error("path.special-file", at: SourceLocation(file: relative), "不是普通文件（可能是文件夹、管道或设备文件）",
                                hint: "内容文件应是普通的 .md 或 .json 文件")
                 continue
@@ -128,13 +129,15 @@ public enum SiteLoader {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
-        // Judge the size before reading, so a huge file costs no memory.
-        let size = FileSystem.size(file.absolutePath)
-        if size > ContentLimits.maxFileBytes {
+        // The size is judged before reading, so a huge file costs no memory.
+        switch FileSystem.read(file.absolutePath, limit: ContentLimits.maxFileBytes) {
+        case .tooLarge(let size):
             return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
+        case .failed:
+            return fail("io.read", "无法读取文件")
+        case .bytes(let bytes):
+            return decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
         }
-        guard let bytes = FileSystem.read(file.absolutePath) else { return fail("io.read", "无法读取文件") }
-        return decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
     }
 
     /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
