@@ -18,6 +18,16 @@ enum LinkRules {
         let links = bodies.concurrentMap { entry in
             entry.0.text.isEmpty ? [] : markdown.links(in: entry.0.text)
         }
+        // Suggestions come from the paths in order (ties go to the first), and each missing target is looked up once.
+        var sortedPaths: [String]?
+        var hints: [String: String] = [:]
+        func hint(for target: String) -> String {
+            if let hint = hints[target] { return hint }
+            if sortedPaths == nil { sortedPaths = known.sorted() }
+            let hint = Spelling.closest(to: target, in: sortedPaths!).map { "是不是 \($0)？" } ?? "检查拼写；站内页面如 /providers/<id>/"
+            hints[target] = hint
+            return hint
+        }
         for ((body, file, page), found) in zip(bodies, links) {
             for link in found {
                 let at = SourceLocation(file: file, line: body.firstLine + link.line - 1)
@@ -30,8 +40,7 @@ enum LinkRules {
                 }
                 guard let target = resolve(link.url, from: page) else { continue }
                 if !known.contains(target) && !known.contains(target + "/") {
-                    let near = Spelling.closest(to: target, in: Array(known)).map { "是不是 \($0)？" } ?? "检查拼写；站内页面如 /providers/<id>/"
-                    findings.error("link.broken", at: at, "站内链接 “\(link.url)” 指向的页面不存在", hint: near)
+                    findings.error("link.broken", at: at, "站内链接 “\(link.url)” 指向的页面不存在", hint: hint(for: target))
                 }
             }
         }
