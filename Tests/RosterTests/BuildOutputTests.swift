@@ -218,7 +218,8 @@ struct BuildGuaranteeTests {
         #expect(!report.published)
         #expect(report.findings.contains { $0.location.file == "Content/providers/q.md" && $0.location.line >= 2 })
         #expect(try snapshot(site.root + "/Site") == before)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".Site.") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root)
+            .filter { $0.hasPrefix(".Site.") && $0 != ".Site.manifest" }
         #expect(leftovers.isEmpty, "staging folders left behind: \(leftovers)")
     }
 

@@ -25,6 +25,8 @@ public struct BuildOptions: Sendable {
 public struct BuildReport: Sendable {
     public var findings: [Finding] = []
     public var written: [String: Int] = [:]
+    /// Of the files written, how many already held the same bytes from an earlier build and were left as they were.
+    public var unchanged = 0
     public var steps: [(name: String, seconds: Double)] = []
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
     public var failure: String?
@@ -58,11 +60,15 @@ public enum Builder {
             return report
         }
         let staging: String
-        do { staging = try Publisher.makeStaging(for: output) } catch {
+        let folder: OutputFolder
+        do {
+            let claimed = try Publisher.makeStaging(for: output)
+            staging = claimed.path
+            folder = OutputFolder(path: staging, previous: claimed.holds)
+        } catch {
             report.failure = error.message
             return report
         }
-        let folder = OutputFolder(path: staging)
         let context = RenderContext(site: site, theme: theme, now: options.now ?? Day.todayInShanghai())
         let pages = PageList(urls: context.urls)
 
@@ -118,13 +124,16 @@ public enum Builder {
             return report
         }
         do {
-            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in try Publisher.publish(staging: staging, to: output) }
+            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in
+                try Publisher.publish(staging: staging, to: output, manifest: folder.finish())
+            }
             report.published = true
         } catch {
             report.failure = error.message
             try? FileManager.default.removeItem(atPath: staging)
         }
         report.written = folder.writtenByKind
+        report.unchanged = folder.unchanged
         return report
     }
 

@@ -38,8 +38,9 @@ extension RenderContext {
         view["bodyHTML"] = bodyHTML
         view["hasBody"] = !bodyHTML.isEmpty
         view["location"] = present(item.location.map { t("location.\($0.rawValue)") })
-        view["results"] = item.results.enumerated().map { index, result in
-            var row = resultView(result)
+        view["results"] = zip(item.results, resultViews(item)).enumerated().map { index, pair in
+            let (result, view) = pair
+            var row = view
             row["chart"] = Charts.beforeAfter(.init(
                 id: "result-chart-\(index + 1)", metric: result.metric, before: result.before, after: result.after, unit: result.unit,
                 beforeLabel: t("case.before"), afterLabel: t("case.after"),
