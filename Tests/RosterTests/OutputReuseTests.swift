@@ -21,7 +21,7 @@ struct OutputReuseTests {
         let output = site.root + "/Fresh-\(UUID().uuidString)"
         #expect(site.build(now: "2024-02-10", output: output).published)
         defer { try? FileManager.default.removeItem(atPath: output) }
-        return try tree(output)
+        return try fileTree(output)
     }
 
     @Test("an unchanged site is rebuilt without writing a single file, and the tree is the one a fresh build gives")
@@ -32,7 +32,7 @@ struct OutputReuseTests {
         let total = report.written.values.reduce(0, +)
         #expect(total > 100)
         #expect(report.unchanged == total)
-        #expect(try tree(site.root + "/Site") == fresh(site))
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
 
     @Test("a provider renamed and a case deleted: every page shows the new name, the case's page is gone")
@@ -50,7 +50,7 @@ struct OutputReuseTests {
         let report = site.build(now: "2024-02-10")
         #expect(report.published)
         #expect(report.unchanged > 0 && report.unchanged < report.written.values.reduce(0, +))
-        let published = try tree(site.root + "/Site")
+        let published = try fileTree(site.root + "/Site")
         #expect(published == (try fresh(site)))
         #expect(!site.exists("Site/cases/extra-case"))
         let stale = published.filter { String(decoding: $0.value, as: UTF8.self).contains(oldName) }.keys.sorted()
@@ -64,7 +64,7 @@ struct OutputReuseTests {
         try site.write("Site/index.html.gz", "stale precompressed copy")
         for _ in 0..<2 { #expect(site.build(now: "2024-02-10").published) }
         #expect(!site.exists("Site/index.html.gz"))
-        #expect(try tree(site.root + "/Site") == fresh(site))
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
 
     @Test("a manifest that no longer describes the previous folder is not trusted")
@@ -79,7 +79,7 @@ struct OutputReuseTests {
         let report = site.build(now: "2024-02-10")
         #expect(report.published)
         #expect(report.unchanged == 0)
-        #expect(try tree(site.root + "/Site") == fresh(site))
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
 
     @Test("manifests read back as written")
@@ -91,15 +91,5 @@ struct OutputReuseTests {
         #expect(OutputManifest.parse(manifest.serialized()) == manifest)
         #expect(OutputManifest.parse(Array("not a manifest".utf8)) == nil)
         #expect(OutputManifest.parse(Array("roster-output-manifest 1\nf\t1\t2\n".utf8)) == nil)
-    }
-
-    private func tree(_ path: String) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        for file in try FileManager.default.subpathsOfDirectory(atPath: path) {
-            var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: path + "/" + file, isDirectory: &isDir)
-            if !isDir.boolValue { out[file] = FileManager.default.contents(atPath: path + "/" + file) }
-        }
-        return out
     }
 }
