@@ -45,7 +45,7 @@ struct TemplateSyntaxError: Error, Sendable {
     var column: Int
 }
 
-/// The named templates of a theme (`case`, `partials/case-card` …), parsed.
+/// The named templates of a theme (`case`, `partials/case-card` …), parsed, then compiled into one program.
 struct TemplateSet: Sendable {
     private(set) var templates: [String: Template] = [:]
 
@@ -55,6 +55,152 @@ struct TemplateSet: Sendable {
     }
 
     func template(named name: String) -> Template? { templates[name] }
+
+    /// All templates as one flat program; fails on a partial that names no template.
+    func compiled() throws(TemplateCompileError) -> TemplateProgram {
+        var program = TemplateProgram()
+        try program.compile(templates)
+        return program
+    }
+}
+
+/// A template that names a partial the theme does not have.
+struct TemplateCompileError: Error, Sendable {
+    var template: String
+    var message: String
+}
+
+/// Every template of a theme as one flat list of operations over shared text, names and indentation tables.
+///
+/// Rendering walks plain integers and byte ranges: nothing reference-counted is touched per operation, which
+/// matters when two threads render pages from the same templates at once (shared reference counts would bounce
+/// between the cores on every node).
+struct TemplateProgram: Sendable {
+    enum Op: Sendable {
+        /// Bytes `text[start..<start+count]`.
+        case text(start: Int32, count: Int32)
+        /// `names[name]`, escaped or not.
+        case variable(name: Int32, escaped: Bool)
+        /// A section whose body starts at the next operation and ends with `.end`; rendering goes on at `next`.
+        case section(name: Int32, inverted: Bool, next: Int32)
+        /// Runs the template starting at `start`, with the block overrides `overrides[overrides]` (-1: none) and
+        /// `indentations[indentation]` added.
+        case partial(start: Int32, overrides: Int32, indentation: Int32)
+        /// A block: the caller's override for `blocks[block]` if there is one, else the body after this operation
+        /// (ending with `.end`); rendering goes on at `next`.
+        case block(block: Int32, indentation: Int32, next: Int32)
+        case end
+    }
+
+    private(set) var ops: [Op] = []
+    private(set) var text: [UInt8] = []
+    /// A name as a run of `keys`: plain integers, so reading one retains nothing.
+    struct Name: Sendable, Equatable {
+        var first: Int32
+        var count: Int32
+        var isCurrent: Bool
+        var anchored: Bool
+    }
+    private(set) var names: [Name] = []
+    private(set) var keys: [String] = []
+    private(set) var blocks: [String] = []
+    /// Block id → start of the overriding body.
+    private(set) var overrides: [[Int32: Int32]] = []
+    /// Index 0 is no indentation.
+    private(set) var indentations: [[UInt8]] = [[]]
+    /// Template name → its first operation.
+    private(set) var entries: [String: Int32] = [:]
+
+    fileprivate mutating func compile(_ templates: [String: Template]) throws(TemplateCompileError) {
+        // Entry points first, so partials can be resolved whatever order the templates come in.
+        var pending: [(name: String, start: Int, nodes: [TemplateNode])] = []
+        for (name, template) in templates.sorted(by: { $0.key < $1.key }) {
+            pending.append((name, ops.count, template.nodes))
+            entries[name] = Int32(ops.count)
+            ops.append(.end)  // becomes a call into the body, compiled below
+            ops.append(.end)
+        }
+        // Each template's body is compiled elsewhere; its entry becomes a partial call into it.
+        for item in pending {
+            let start = try emitBody(item.nodes, in: item.name, entries: entries)
+            ops[item.start] = .partial(start: Int32(start), overrides: -1, indentation: 0)
+        }
+    }
+
+    /// Emits `nodes` followed by `.end`, returning where they start.
+    private mutating func emitBody(_ nodes: [TemplateNode], in template: String, entries: [String: Int32]) throws(TemplateCompileError) -> Int {
+        let start = ops.count
+        var deferred: [(index: Int, nodes: [TemplateNode], overrides: [String: [TemplateNode]])] = []
+        try emit(nodes, in: template, deferred: &deferred)
+        ops.append(.end)
+        // Override bodies go after, as bodies of their own.
+        for item in deferred {
+            var table: [Int32: Int32] = [:]
+            for (block, body) in item.overrides.sorted(by: { $0.key < $1.key }) {
+                table[blockID(block)] = Int32(try emitBody(body, in: template, entries: entries))
+            }
+            overrides.append(table)
+            guard case .partial(let target, _, let indentation) = ops[item.index] else { continue }
+            ops[item.index] = .partial(start: target, overrides: Int32(overrides.count - 1), indentation: indentation)
+        }
+        return start
+    }
+
+    private mutating func emit(_ nodes: [TemplateNode], in template: String,
+                               deferred: inout [(index: Int, nodes: [TemplateNode], overrides: [String: [TemplateNode]])]) throws(TemplateCompileError) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                ops.append(.text(start: Int32(text.count), count: Int32(bytes.count)))
+                text += bytes
+            case .variable(let name, let escaped):
+                ops.append(.variable(name: nameID(name), escaped: escaped))
+            case .section(let name, let body, let inverted):
+                let at = ops.count
+                ops.append(.end)
+                try emit(body, in: template, deferred: &deferred)
+                ops.append(.end)
+                ops[at] = .section(name: nameID(name), inverted: inverted, next: Int32(ops.count))
+            case .partial(let name, let indentation, let blockOverrides):
+                guard let target = entries[name] else {
+                    throw TemplateCompileError(template: template, message: "引用了不存在的局部模板 “\(name)”")
+                }
+                ops.append(.partial(start: target, overrides: -1, indentation: indentationID(indentation)))
+                if let blockOverrides { deferred.append((ops.count - 1, [], blockOverrides)) }
+            case .block(let name, let body, let indentation):
+                let at = ops.count
+                ops.append(.end)
+                try emit(body, in: template, deferred: &deferred)
+                ops.append(.end)
+                ops[at] = .block(block: blockID(name), indentation: indentationID(indentation), next: Int32(ops.count))
+            }
+        }
+    }
+
+    private mutating func nameID(_ name: TemplateName) -> Int32 {
+        let index = names.indices.first { i in
+            let known = names[i]
+            return known.isCurrent == name.isCurrent && known.anchored == name.anchored
+                && Array(keys[Int(known.first)..<Int(known.first + known.count)]) == name.parts
+        }
+        if let index { return Int32(index) }
+        names.append(Name(first: Int32(keys.count), count: Int32(name.parts.count), isCurrent: name.isCurrent, anchored: name.anchored))
+        keys += name.parts
+        return Int32(names.count - 1)
+    }
+
+    private mutating func blockID(_ name: String) -> Int32 {
+        if let index = blocks.firstIndex(of: name) { return Int32(index) }
+        blocks.append(name)
+        return Int32(blocks.count - 1)
+    }
+
+    private mutating func indentationID(_ indentation: [UInt8]?) -> Int32 {
+        guard let indentation, !indentation.isEmpty else { return 0 }
+        if let index = indentations.firstIndex(of: indentation) { return Int32(index) }
+        indentations.append(indentation)
+        return Int32(indentations.count - 1)
+    }
 }
 
 /// Turns template bytes into nodes, following the spec's (and swift-mustache's) standalone-line rules.

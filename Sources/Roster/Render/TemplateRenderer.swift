@@ -1,4 +1,4 @@
-/// Renders a parsed ``Template`` with a view model straight into UTF-8 bytes.
+/// Renders a compiled ``TemplateProgram`` with a view model straight into UTF-8 bytes.
 ///
 /// View models are `[String: Any]` dictionaries built by the page functions. Each value is looked at once, with a
 /// few concrete casts in order of how often they occur (text, flags, numbers, nested views, lists), never through
@@ -6,9 +6,17 @@
 /// for tens of thousands of pages. Escaping bytes (not Characters) also means a quote glued to a combining mark is
 /// still escaped.
 struct TemplateRenderer {
-    private let templates: TemplateSet
+    private let ops: UnsafeBufferPointer<TemplateProgram.Op>
+    private let text: UnsafeBufferPointer<UInt8>
+    private let names: UnsafeBufferPointer<TemplateProgram.Name>
+    private let keys: UnsafeBufferPointer<String>
+    private let program: TemplateProgram
     private var out: [UInt8] = []
     private var stack: [Frame]
+    private var depth = 0
+
+    /// Partials nested deeper than this are a loop (a partial including itself); the rest is left out.
+    static let maximumDepth = 64
 
     private enum Frame {
         case view([String: Any])
@@ -28,73 +36,94 @@ struct TemplateRenderer {
         case other(Any)
     }
 
-    /// Renders `template` with `view` on top of `base` (values every page can reach, such as the theme's text).
-    static func render(_ template: Template, in templates: TemplateSet, view: [String: Any], base: [String: Any] = [:],
+    /// Renders the template `name` with `view` on top of `base` (values every page can reach, such as the theme's
+    /// text); an unknown name renders nothing.
+    static func render(_ name: String, in program: TemplateProgram, view: [String: Any], base: [String: Any] = [:],
                        sizeHint: Int = 16_384) -> [UInt8] {
-        var renderer = TemplateRenderer(templates: templates, stack: [.view(base), .view(view)])
-        renderer.out.reserveCapacity(sizeHint)
-        renderer.render(template.nodes, overrides: nil, indentation: [])
-        return renderer.out
+        guard let entry = program.entries[name] else { return [] }
+        return program.ops.withUnsafeBufferPointer { ops in
+            program.text.withUnsafeBufferPointer { text in
+                program.names.withUnsafeBufferPointer { names in
+                    program.keys.withUnsafeBufferPointer { keys in
+                        var renderer = TemplateRenderer(ops: ops, text: text, names: names, keys: keys, program: program,
+                                                        stack: [.view(base), .view(view)])
+                        renderer.out.reserveCapacity(sizeHint)
+                        renderer.run(Int(entry), overrides: [:], indentation: [])
+                        return renderer.out
+                    }
+                }
+            }
+        }
     }
 
-    private init(templates: TemplateSet, stack: [Frame]) {
-        self.templates = templates
+    private init(ops: UnsafeBufferPointer<TemplateProgram.Op>, text: UnsafeBufferPointer<UInt8>,
+                 names: UnsafeBufferPointer<TemplateProgram.Name>, keys: UnsafeBufferPointer<String>,
+                 program: TemplateProgram, stack: [Frame]) {
+        self.ops = ops
+        self.text = text
+        self.names = names
+        self.keys = keys
+        self.program = program
         self.stack = stack
     }
 
-    private mutating func render(_ nodes: [TemplateNode], overrides: [String: [TemplateNode]]?, indentation: [UInt8]) {
-        guard !indentation.isEmpty else {
-            for node in nodes { render(node, overrides: overrides, indentation: indentation) }
-            return
-        }
-        // A partial's indentation starts every line it writes (its first line follows the indentation already written).
-        let start = out.count
-        for node in nodes {
+    /// Runs operations from `start` to the matching `.end`.
+    private mutating func run(_ start: Int, overrides: [Int32: Int32], indentation: [UInt8]) {
+        let runStart = out.count
+        var i = start
+        while true {
             let mark = out.count
-            render(node, overrides: overrides, indentation: indentation)
-            if out.count > mark, mark > start, out[mark - 1] == 0x0A {
+            switch ops[i] {
+            case .end:
+                return
+            case .text(let from, let count):
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(from)..<Int(from + count)]))
+                i += 1
+            case .variable(let name, let escaped):
+                write(lookup(names[Int(name)]), escaped: escaped)
+                i += 1
+            case .section(let name, let inverted, let next):
+                let value = lookup(names[Int(name)])
+                if inverted {
+                    if isEmpty(value) { run(i + 1, overrides: overrides, indentation: indentation) }
+                } else {
+                    section(value, body: i + 1, overrides: overrides, indentation: indentation)
+                }
+                i = Int(next)
+            case .partial(let target, let given, let extra):
+                if depth < Self.maximumDepth {
+                    var inherited = overrides
+                    if given >= 0 {
+                        // Blocks given by an outer template win over those given further in, as the spec says.
+                        inherited.merge(program.overrides[Int(given)]) { outer, _ in outer }
+                    }
+                    depth += 1
+                    run(Int(target), overrides: inherited, indentation: extra == 0 ? indentation : indentation + program.indentations[Int(extra)])
+                    depth -= 1
+                }
+                i += 1
+            case .block(let block, let extra, let next):
+                let body = overrides[block].map(Int.init) ?? i + 1
+                run(body, overrides: overrides, indentation: extra == 0 ? indentation : indentation + program.indentations[Int(extra)])
+                i = Int(next)
+            }
+            // A partial's indentation starts every line it writes (its first line follows the indentation already
+            // written), as swift-mustache does it.
+            if !indentation.isEmpty, out.count > mark, mark > runStart, out[mark - 1] == 0x0A {
                 out.insert(contentsOf: indentation, at: mark)
             }
         }
     }
 
-    private mutating func render(_ node: TemplateNode, overrides: [String: [TemplateNode]]?, indentation: [UInt8]) {
-        switch node {
-        case .text(let bytes):
-            out.append(contentsOf: bytes)
-        case .variable(let name, let escaped):
-            write(lookup(name), escaped: escaped)
-        case .section(let name, let nodes, let inverted):
-            let value = lookup(name)
-            if inverted {
-                if isEmpty(value) { render(nodes, overrides: overrides, indentation: indentation) }
-            } else {
-                section(value, nodes, overrides: overrides, indentation: indentation)
-            }
-        case .partial(let name, let partialIndentation, let partialOverrides):
-            guard let template = templates.template(named: name) else { return }
-            var inherited = overrides
-            if let partialOverrides {
-                // Blocks given by an outer template win over those given further in, as the spec says.
-                inherited = (overrides ?? [:]).merging(partialOverrides) { outer, _ in outer }
-            }
-            render(template.nodes, overrides: inherited, indentation: indentation + (partialIndentation ?? []))
-        case .block(let name, let defaultNodes, let blockIndentation):
-            let nodes = overrides?[name] ?? defaultNodes
-            render(nodes, overrides: overrides, indentation: indentation + (blockIndentation ?? []))
-        }
-    }
-
-    private mutating func section(_ value: Value, _ nodes: [TemplateNode], overrides: [String: [TemplateNode]]?,
-                                  indentation: [UInt8]) {
+    private mutating func section(_ value: Value, body: Int, overrides: [Int32: Int32], indentation: [UInt8]) {
         func with(_ frame: Frame, _ renderer: inout TemplateRenderer) {
             renderer.stack.append(frame)
-            renderer.render(nodes, overrides: overrides, indentation: indentation)
+            renderer.run(body, overrides: overrides, indentation: indentation)
             renderer.stack.removeLast()
         }
         switch value {
         case .missing: return
-        case .flag(let on): if on { render(nodes, overrides: overrides, indentation: indentation) }
+        case .flag(let on): if on { run(body, overrides: overrides, indentation: indentation) }
         case .views(let items): for item in items { with(.view(item), &self) }
         case .texts(let items): for item in items { with(.value(item), &self) }
         case .list(let items):
@@ -121,26 +150,31 @@ struct TemplateRenderer {
 
     // MARK: - Lookup
 
-    private func lookup(_ name: TemplateName) -> Value {
+    private func lookup(_ name: TemplateProgram.Name) -> Value {
         if name.isCurrent {
             switch stack[stack.count - 1] {
             case .view(let view): return .view(view)
             case .value(let value): return classify(value)
             }
         }
-        guard let first = name.parts.first else { return .missing }
+        guard name.count > 0 else { return .missing }
+        let first = keys[Int(name.first)]
         var found: Any?
         if name.anchored {
             if case .view(let view) = stack[stack.count - 1] { found = view[first] }
         } else {
-            for frame in stack.reversed() {
-                if case .view(let view) = frame, let value = view[first] { found = value; break }
+            var i = stack.count - 1
+            while i >= 0 {
+                if case .view(let view) = stack[i], let value = view[first] { found = value; break }
+                i -= 1
             }
         }
         guard var value = found else { return .missing }
-        for part in name.parts.dropFirst() {
-            guard let view = value as? [String: Any], let child = view[part] else { return .missing }
+        var k = Int(name.first) + 1
+        while k < Int(name.first + name.count) {
+            guard let view = value as? [String: Any], let child = view[keys[k]] else { return .missing }
             value = child
+            k += 1
         }
         return classify(value)
     }

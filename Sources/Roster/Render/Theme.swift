@@ -6,7 +6,7 @@ import Foundation
 public struct Theme: Sendable {
     public var name: String
     public var path: String
-    let templates: TemplateSet
+    let templates: TemplateProgram
     /// Interface text, flattened: `type.integrator` → 综合集成型.
     public var strings: [String: String]
     /// The same text nested, for templates: `{{t.type.integrator}}`.
@@ -86,8 +86,15 @@ public struct Theme: Sendable {
             }
         }
         for (name, bytes) in bundles { add(name, bytes) }
+        var program = TemplateProgram()
+        do {
+            program = try templates.compiled()
+        } catch {
+            findings.error("theme.template", at: SourceLocation(file: "\(relative)/templates/\(error.template).mustache"),
+                           "模板\(error.message)", hint: "局部模板放在 templates/partials/ 下，引用时写 {{>partials/名称}}")
+        }
         guard findings.all.isEmpty else { return (nil, findings.all) }
-        return (Theme(name: name, path: path, templates: templates, strings: flat, nestedStrings: nested, assets: assets), [])
+        return (Theme(name: name, path: path, templates: program, strings: flat, nestedStrings: nested, assets: assets), [])
     }
 
     /// Replaces `{{t.key}}` (and `{{{t.key}}}`) with the text itself, escaped, once when the theme loads.
@@ -144,11 +151,10 @@ public struct Theme: Sendable {
 
     /// Renders `template` with `view` into UTF-8 bytes, ready to be written; a missing template renders nothing.
     func renderBytes(_ template: String, _ view: [String: Any]) -> [UInt8] {
-        guard let parsed = templates.template(named: template) else { return [] }
-        return TemplateRenderer.render(parsed, in: templates, view: view, base: ["t": nestedStrings])
+        TemplateRenderer.render(template, in: templates, view: view, base: ["t": nestedStrings])
     }
 
-    func hasTemplate(_ name: String) -> Bool { templates.template(named: name) != nil }
+    func hasTemplate(_ name: String) -> Bool { templates.entries[name] != nil }
 }
 
 /// A short content hash for cache-busting asset names (64-bit FNV-1a, hex).
