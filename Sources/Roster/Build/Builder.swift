@@ -73,27 +73,28 @@ public enum Builder {
         let pages = PageList(urls: context.urls)
 
         clock.step("Copy theme assets and media", into: &report) { copyAssets(context, folder) }
-        let bodies = clock.step("Render Markdown", into: &report) { renderBodies(context) }
-        clock.step("Render provider pages", into: &report) {
-            render(site.providers, folder, pages, kind: "provider", path: context.urls.provider) {
-                context.providerPage($0, bodyHTML: bodies.providers[$0.id] ?? "")
+        // Each body is rendered from Markdown right where its page is made, on the same thread.
+        var bodies = Bodies()
+        bodies.providers = clock.step("Render provider pages", into: &report) {
+            renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body, markdown: context.markdown) {
+                context.providerPage($0, bodyHTML: $1)
             }
         }
-        clock.step("Render case pages", into: &report) {
-            render(site.cases, folder, pages, kind: "case", path: context.urls.case) {
-                context.casePage($0, bodyHTML: bodies.cases[$0.id] ?? "")
+        bodies.cases = clock.step("Render case pages", into: &report) {
+            renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body, markdown: context.markdown) {
+                context.casePage($0, bodyHTML: $1)
             }
         }
-        clock.step("Render notice pages", into: &report) {
-            render(site.notices, folder, pages, kind: "notice", path: context.urls.notice) {
-                context.noticePage($0, bodyHTML: bodies.notices[$0.id] ?? "")
+        bodies.notices = clock.step("Render notice pages", into: &report) {
+            renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body, markdown: context.markdown) {
+                context.noticePage($0, bodyHTML: $1)
             }
         }
         clock.step("Render industry directories", into: &report) {
             render(site.industries, folder, pages, kind: "industry", path: context.urls.industry) { context.industryPage($0) }
         }
         clock.step("Render lists and home page", into: &report) {
-            let lists: [(String, () -> String)] = [
+            let lists: [(String, () -> [UInt8])] = [
                 (context.urls.home, context.homePage), (context.urls.industries, context.industriesPage),
                 (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
                 (context.urls.data, context.dataPage),
@@ -171,16 +172,6 @@ public enum Builder {
         var notices: [String: String] = [:]
     }
 
-    static func renderBodies(_ context: RenderContext) -> Bodies {
-        func renderAll(_ items: [(String, MarkdownBody)]) -> [String: String] {
-            let html = items.concurrentMap { context.markdown.render($0.1.text).html }
-            return Dictionary(uniqueKeysWithValues: zip(items.map(\.0), html))
-        }
-        return Bodies(providers: renderAll(context.site.providers.map { ($0.id, $0.body) }),
-                      cases: renderAll(context.site.cases.map { ($0.id, $0.body) }),
-                      notices: renderAll(context.site.notices.map { ($0.id, $0.body) }))
-    }
-
     static func copyAssets(_ context: RenderContext, _ folder: OutputFolder) {
         for (_, asset) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
             folder.write("assets/" + asset.outputName, asset.bytes, kind: "asset")
@@ -192,7 +183,7 @@ public enum Builder {
     }
 
     static func render<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
-                                                   path: @Sendable (String) -> String, page: @Sendable (T) -> String)
+                                                   path: @Sendable (String) -> String, page: @Sendable (T) -> [UInt8])
     where T.ID == String {
         _ = items.concurrentMap { item in
             write(page: path(item.id), page(item), folder, pages, kind: kind)
@@ -200,7 +191,21 @@ public enum Builder {
         }
     }
 
-    static func write(page path: String, _ html: String, _ folder: OutputFolder, _ pages: PageList, kind: String) {
+    /// Renders each item's Markdown body and then its page, and writes the page; returns the bodies' HTML by id
+    /// (for the search index and the feed).
+    static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
+                                                        path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
+                                                        markdown: Markdown, page: @Sendable (T, String) -> [UInt8]) -> [String: String]
+    where T.ID == String {
+        let html = items.concurrentMap { item in
+            let bodyHTML = markdown.render(body(item).text).html
+            write(page: path(item.id), page(item, bodyHTML), folder, pages, kind: kind)
+            return bodyHTML
+        }
+        return Dictionary(uniqueKeysWithValues: zip(items.map(\.id), html))
+    }
+
+    static func write(page path: String, _ html: [UInt8], _ folder: OutputFolder, _ pages: PageList, kind: String) {
         folder.write(pages.urls.outputFile(path), html, kind: kind)
         pages.add(path)
     }

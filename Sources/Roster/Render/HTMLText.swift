@@ -2,6 +2,8 @@
 public enum HTMLText {
     /// Escapes text for HTML content and quoted attribute values.
     public static func escape(_ text: String) -> String {
+        // Most text has nothing to escape: hand it back as it is, without building a copy.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

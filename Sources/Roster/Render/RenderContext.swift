@@ -97,8 +97,8 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// Renders `template` into `view` merged over the page frame.
-    func render(_ template: String, frame: [String: Any], _ view: [String: Any]) -> String {
-        theme.render(template, frame.merging(view) { _, new in new })
+    func render(_ template: String, frame: [String: Any], _ view: [String: Any]) -> [UInt8] {
+        theme.renderBytes(template, [frame, view])
     }
 
     // MARK: - Shared pieces

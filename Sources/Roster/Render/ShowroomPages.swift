@@ -1,6 +1,6 @@
 /// The case showroom (案例展厅) and one page per case.
 extension RenderContext {
-    func showroomPage() -> String {
+    func showroomPage() -> [UInt8] {
         let frame = page(title: t("showroom.title"), path: urls.showroom, section: .showroom,
                          breadcrumbs: [(t("showroom.title"), urls.showroom)])
         let showroom = site.cases.filter(\.showroom)
@@ -26,7 +26,7 @@ extension RenderContext {
         ])
     }
 
-    func casePage(_ item: Case, bodyHTML: String) -> String {
+    func casePage(_ item: Case, bodyHTML: String) -> [UInt8] {
         let path = urls.case(item.id)
         var crumbs: [(String, String)] = []
         if item.showroom { crumbs.append((t("showroom.title"), urls.showroom)) }

@@ -36,17 +36,16 @@ struct TemplateRenderer {
         case other(Any)
     }
 
-    /// Renders the template `name` with `view` on top of `base` (values every page can reach, such as the theme's
-    /// text); an unknown name renders nothing.
-    static func render(_ name: String, in program: TemplateProgram, view: [String: Any], base: [String: Any] = [:],
-                       sizeHint: Int = 16_384) -> [UInt8] {
+    /// Renders the template `name` with `views`, the last one innermost (a key there hides the same key further
+    /// out, as if they were merged); an unknown name renders nothing.
+    static func render(_ name: String, in program: TemplateProgram, views: [[String: Any]], sizeHint: Int = 16_384) -> [UInt8] {
         guard let entry = program.entries[name] else { return [] }
         return program.ops.withUnsafeBufferPointer { ops in
             program.text.withUnsafeBufferPointer { text in
                 program.names.withUnsafeBufferPointer { names in
                     program.keys.withUnsafeBufferPointer { keys in
                         var renderer = TemplateRenderer(ops: ops, text: text, names: names, keys: keys, program: program,
-                                                        stack: [.view(base), .view(view)])
+                                                        stack: views.map { .view($0) })
                         renderer.out.reserveCapacity(sizeHint)
                         renderer.run(Int(entry), overrides: [:], indentation: [])
                         return renderer.out

@@ -146,12 +146,13 @@ public struct Theme: Sendable {
 
     /// Renders `template` with `view`; the strings are available as `t`.
     func render(_ template: String, _ view: [String: Any]) -> String {
-        String(decoding: renderBytes(template, view), as: UTF8.self)
+        String(decoding: renderBytes(template, [view]), as: UTF8.self)
     }
 
-    /// Renders `template` with `view` into UTF-8 bytes, ready to be written; a missing template renders nothing.
-    func renderBytes(_ template: String, _ view: [String: Any]) -> [UInt8] {
-        TemplateRenderer.render(template, in: templates, view: view, base: ["t": nestedStrings])
+    /// Renders `template` with `views` (the last innermost, hiding keys of the ones before) into UTF-8 bytes, ready
+    /// to be written; a missing template renders nothing.
+    func renderBytes(_ template: String, _ views: [[String: Any]]) -> [UInt8] {
+        TemplateRenderer.render(template, in: templates, views: [["t": nestedStrings]] + views)
     }
 
     func hasTemplate(_ name: String) -> Bool { templates.entries[name] != nil }

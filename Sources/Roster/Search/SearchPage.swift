@@ -30,7 +30,7 @@ extension RenderContext {
     var searchScript: String { theme.assets["search.js"].map { urls.asset($0.outputName) } ?? "" }
 
     /// `/search/`: the form, and the place the script fills with results; without the script, a way on.
-    func searchPage() -> String {
+    func searchPage() -> [UInt8] {
         var frame = page(title: t("search.title"), path: urls.search, section: .search,
                          description: t("search.description"), breadcrumbs: [(t("search.title"), urls.search)])
         frame["noindex"] = true
