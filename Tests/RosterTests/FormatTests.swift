@@ -25,3 +25,30 @@ struct FormatTests {
         }
     }
 }
+
+@Suite("Result numbers")
+struct ResultNumbersTests {
+    @Test("the integer way gives what Decimal arithmetic gives, for numbers as content writes them")
+    func integerMatchesDecimal() throws {
+        var generator = SystemRandomNumberGenerator()
+        var pairs: [(String, String)] = [("0", "5"), ("5", "0"), ("3", "3"), ("100", "87.5"), ("12.345", "12.344"),
+                                         ("0.005", "0.015"), ("-4", "6"), ("1000000", "1"), ("3", "1"), ("7", "8"),
+                                         ("2.5", "3.75"), ("99999999", "0.01"), ("1e3", "2e2"), ("-4", "-6"), ("-4", "-2"), ("-10", "5")]
+        for _ in 0..<3000 {
+            func number() -> String {
+                let whole = Int.random(in: -500...100_000, using: &generator)
+                let digits = Int.random(in: 0...4, using: &generator)
+                if digits == 0 { return String(whole) }
+                let fraction = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+                return "\(whole).\(fraction)"
+            }
+            pairs.append((number(), number()))
+        }
+        for (before, after) in pairs {
+            let result = Case.Result(metric: "m", before: try #require(Decimal(string: before)),
+                                     after: try #require(Decimal(string: after)), unit: "")
+            let fixed = try #require(ResultNumbers.fixed(result), "\(before) → \(after)")
+            #expect(fixed == ResultNumbers.decimal(result), "\(before) → \(after)")
+        }
+    }
+}

@@ -166,30 +166,25 @@ struct RenderContext: @unchecked Sendable {
     }
 
     func resultView(_ result: Case.Result) -> [String: Any] {
-        let change = result.after - result.before
-        var percent = ""
-        if result.before != 0 {
-            let ratio = (change / result.before * 100 as Decimal)
-            percent = Format.decimal(ratio, fractionDigits: 0) + "%"
-        }
-        let sign = change > 0 ? "+" : ""
-        let before = Format.decimal(result.before) + result.unit, after = Format.decimal(result.after) + result.unit
-        let magnitude = Format.decimal(change < 0 ? -change : change) + result.unit
+        let numbers = ResultNumbers(result)
+        let sign = numbers.direction > 0 ? "+" : ""
+        let before = numbers.before + result.unit, after = numbers.after + result.unit
+        let magnitude = numbers.magnitude + result.unit
         // Said in words, without judging: whether lower is better depends on the metric, which the data does not say.
-        var changeWords = change == 0 ? t("case.unchanged")
-            : t(change < 0 ? "case.decrease" : "case.increase").filling("{amount}", magnitude)
-        if !percent.isEmpty && change != 0 { changeWords += "（\(sign)\(percent)）" }
+        var changeWords = numbers.direction == 0 ? t("case.unchanged")
+            : t(numbers.direction < 0 ? "case.decrease" : "case.increase").filling("{amount}", magnitude)
+        if let percent = numbers.percent, numbers.direction != 0 { changeWords += "（\(sign)\(percent)%）" }
         let sentence = t("case.chart_sentence")
             .filling("{before}", before)
             .filling("{after}", after)
             .filling("{change}", changeWords)
         return [
             "metric": result.metric,
-            "before": Format.decimal(result.before),
-            "after": Format.decimal(result.after),
+            "before": numbers.before,
+            "after": numbers.after,
             "unit": result.unit,
-            "change": sign + Format.decimal(change) + result.unit,
-            "changePercent": percent.isEmpty ? false : sign + percent,
+            "change": sign + numbers.change + result.unit,
+            "changePercent": numbers.percent.map { sign + $0 + "%" } ?? false,
             "changeWords": changeWords,
             "sentence": sentence,
             "text": "\(result.metric) \(before) → \(after)",
