@@ -57,6 +57,54 @@ struct OutputReuseTests {
         #expect(stale.isEmpty, "old name still on \(stale.prefix(5))")
     }
 
+    /// Replaces the first occurrence of `old` in `path`, failing the test if it is not there.
+    private func edit(_ site: TestSite, _ path: String, _ old: String, _ new: String) throws {
+        let text = try #require(site.read(path), "\(path) missing")
+        #expect(text.contains(old), "\(path) has no \(old)")
+        try site.write(path, text.replacingOccurrences(of: old, with: new))
+    }
+
+    @Test("edits of every kind, one after another: each build, which skips pages by fingerprint, equals one from nothing")
+    func editsOfEveryKind() throws {
+        let site = try siteBuiltThrice()
+        let firstCase = "Content/cases/anzhun-brake-disc-vision.md"
+        let edits: [(String, () throws -> Void)] = [
+            ("a case's title", { try self.edit(site, firstCase, "title: ", "title: 改过的") }),
+            ("a case's provider's name", { try self.edit(site, "Content/providers/anzhun-shijue.md", "name: ", "name: 新") }),
+            ("a notice's title", { try self.edit(site, "Content/notices/publicity-2024-first-batch.md", "title: ", "title: 新") }),
+            ("an industry's name", { try self.edit(site, "Content/industries.yaml", "name: 汽车零部件及配件制造", "name: 汽车零部件制造") }),
+            ("a theme string", { try self.edit(site, "Themes/default/strings/zh-CN.yaml", "  badge: 示例", "  badge: 演示") }),
+            ("a template", { try self.edit(site, "Themes/default/templates/partials/case-card.mustache", "<", "<!-- x -->\n<") }),
+            ("a case removed", { try site.remove("Content/cases/extra-case.md") }),
+            ("a case added", { try site.write("Content/cases/added-case.md", caseFile(provider: "anzhun-shijue", extra: "showroom: false")) }),
+            ("a file touched, not changed", {
+                let text = try #require(site.read(firstCase))
+                try site.write(firstCase, text)
+            }),
+        ]
+        for (what, apply) in edits {
+            try apply()
+            let report = site.build(now: "2024-02-10")
+            #expect(report.published, "after \(what)")
+            #expect(try fileTree(site.root + "/Site") == (try fresh(site)), "after \(what)")
+        }
+        // Another day: every state may read differently.
+        #expect(site.build(now: "2024-03-01").published)
+        let output = site.root + "/Fresh-day"
+        #expect(site.build(now: "2024-03-01", output: output).published)
+        #expect(try fileTree(site.root + "/Site") == (try fileTree(output)))
+    }
+
+    @Test("nothing changed: no page is made again")
+    func nothingChanged() throws {
+        let site = try siteBuiltThrice()
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        // The search index and every page were kept by fingerprint, so no Markdown body was rendered for them.
+        #expect(!report.steps.contains { $0.name == "Write search index and page" })
+        #expect(report.unchanged == report.written.values.reduce(0, +))
+    }
+
     @Test("a file edited or added by hand in Site/ does not survive into later builds")
     func tampered() throws {
         let site = try siteBuiltThrice()
@@ -90,6 +138,6 @@ struct OutputReuseTests {
         manifest.folders[""] = .init(hash: 0, size: 4096, inode: 7, modified: 5)
         #expect(OutputManifest.parse(manifest.serialized()) == manifest)
         #expect(OutputManifest.parse(Array("not a manifest".utf8)) == nil)
-        #expect(OutputManifest.parse(Array("roster-output-manifest 1\nf\t1\t2\n".utf8)) == nil)
+        #expect(OutputManifest.parse(Array("roster-output-manifest 2\nf\t1\t2\n".utf8)) == nil)
     }
 }

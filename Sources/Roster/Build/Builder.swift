@@ -73,25 +73,36 @@ public enum Builder {
         let pages = PageList(urls: context.urls)
 
         clock.step("Copy theme assets and media", into: &report) { copyAssets(context, folder) }
-        // Each body is rendered from Markdown right where its page is made, on the same thread.
+        // A page whose file already holds what the same inputs made is not made again (see PageFingerprints).
+        let fingerprints = clock.step("Fingerprint pages", into: &report) {
+            PageFingerprints(site: site, themePath: theme.path, now: context.now)
+        }
+        let everything = fingerprints.everything
+        let searchKept = folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
+        // Each body is rendered from Markdown right where its page is made, on the same thread; bodies are kept
+        // only for the search index, when it is made again.
         var bodies = Bodies()
         bodies.providers = clock.step("Render provider pages", into: &report) {
-            renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body, markdown: context.markdown) {
+            renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body,
+                        markdown: context.markdown, keepBodies: !searchKept, fingerprint: fingerprints.provider) {
                 context.providerPage($0, bodyHTML: $1)
             }
         }
         bodies.cases = clock.step("Render case pages", into: &report) {
-            renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body, markdown: context.markdown) {
+            renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body,
+                        markdown: context.markdown, keepBodies: !searchKept, fingerprint: fingerprints.case) {
                 context.casePage($0, bodyHTML: $1)
             }
         }
         bodies.notices = clock.step("Render notice pages", into: &report) {
-            renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body, markdown: context.markdown) {
+            renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
+                        markdown: context.markdown, keepBodies: true, fingerprint: { _ in everything }) {
                 context.noticePage($0, bodyHTML: $1)
             }
         }
         clock.step("Render industry directories", into: &report) {
-            render(site.industries, folder, pages, kind: "industry", path: context.urls.industry) { context.industryPage($0) }
+            render(site.industries, folder, pages, kind: "industry", path: context.urls.industry,
+                   fingerprint: { fingerprints.industry($0.id) }) { context.industryPage($0) }
         }
         clock.step("Render lists and home page", into: &report) {
             let lists: [(String, () -> [UInt8])] = [
@@ -99,25 +110,40 @@ public enum Builder {
                 (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
                 (context.urls.data, context.dataPage),
             ]
-            for (path, make) in lists { write(page: path, make(), folder, pages, kind: "list") }
-            folder.write("404.html", context.notFoundPage(), kind: "404")
+            for (path, make) in lists {
+                pages.add(path)
+                let file = context.urls.outputFile(path)
+                if !folder.keep(file, fingerprint: everything, kind: "list") { folder.write(file, make(), kind: "list", fingerprint: everything) }
+            }
+            if !folder.keep("404.html", fingerprint: everything, kind: "404") {
+                folder.write("404.html", context.notFoundPage(), kind: "404", fingerprint: everything)
+            }
+        }
+        // The rest depends on everything: made again whenever anything changed.
+        func file(_ relative: String, kind: String, _ make: () -> [UInt8]) {
+            if !folder.keep(relative, fingerprint: everything, kind: kind) { folder.write(relative, make(), kind: kind, fingerprint: everything) }
+        }
+        func file(_ relative: String, kind: String, _ make: () -> String) {
+            if !folder.keep(relative, fingerprint: everything, kind: kind) { folder.write(relative, make(), kind: kind, fingerprint: everything) }
         }
         clock.step("Write calendars", into: &report) {
             // Not pages: they stay out of the sitemap and are counted as "ics" in the summary.
             for notice in site.notices where context.hasCalendar(notice) {
-                folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), context.noticeCalendar(notice), kind: "ics")
+                file(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics") { context.noticeCalendar(notice) }
             }
-            folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), context.deadlinesCalendar(), kind: "ics")
+            file(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics") { context.deadlinesCalendar() }
         }
-        clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder) }
+        if !searchKept {
+            clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder, fingerprint: everything) }
+        }
         clock.step("Write feed, sitemap and open data", into: &report) {
-            folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
-            folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")
-            folder.write("robots.txt", context.robots(), kind: "robots")
-            folder.write("data/providers.json", context.providersJSON(), kind: "data")
-            folder.write("data/providers.csv", context.providersCSV(), kind: "data")
-            folder.write("data/cases.json", context.casesJSON(), kind: "data")
-            folder.write("data/cases.csv", context.casesCSV(), kind: "data")
+            file("notices/feed.xml", kind: "feed") { context.atomFeed(bodies: bodies.notices) }
+            file("sitemap.xml", kind: "sitemap") { context.sitemap(pages: pages.all) }
+            file("robots.txt", kind: "robots") { context.robots() }
+            file("data/providers.json", kind: "data") { context.providersJSON() }
+            file("data/providers.csv", kind: "data") { context.providersCSV() }
+            file("data/cases.json", kind: "data") { context.casesJSON() }
+            file("data/cases.csv", kind: "data") { context.casesCSV() }
         }
         if !folder.writeErrors.isEmpty {
             report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"
@@ -183,32 +209,43 @@ public enum Builder {
     }
 
     static func render<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
-                                                   path: @Sendable (String) -> String, page: @Sendable (T) -> [UInt8])
+                                                   path: @Sendable (String) -> String, fingerprint: @Sendable (T) -> UInt64,
+                                                   page: @Sendable (T) -> [UInt8])
     where T.ID == String {
         _ = items.concurrentMap { item in
-            write(page: path(item.id), page(item), folder, pages, kind: kind)
+            let url = path(item.id)
+            pages.add(url)
+            let file = pages.urls.outputFile(url)
+            let print = fingerprint(item)
+            if !folder.keep(file, fingerprint: print, kind: kind) { folder.write(file, page(item), kind: kind, fingerprint: print) }
             return 0
         }
     }
 
-    /// Renders each item's Markdown body and then its page, and writes the page; returns the bodies' HTML by id
-    /// (for the search index and the feed).
+    /// Renders each item's Markdown body and then its page, and writes the page, unless the page's file already
+    /// holds what its fingerprint says; returns the bodies' HTML by id when `keepBodies` (for the search index and
+    /// the feed), else an empty dictionary.
     static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
                                                         path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
-                                                        markdown: Markdown, page: @Sendable (T, String) -> [UInt8]) -> [String: String]
+                                                        markdown: Markdown, keepBodies: Bool, fingerprint: @Sendable (T) -> UInt64,
+                                                        page: @Sendable (T, String) -> [UInt8]) -> [String: String]
     where T.ID == String {
-        let html = items.concurrentMap { item in
+        let html = items.concurrentMap { item -> String in
+            let url = path(item.id)
+            pages.add(url)
+            let file = pages.urls.outputFile(url)
+            let print = fingerprint(item)
+            if folder.keep(file, fingerprint: print, kind: kind) {
+                return keepBodies ? markdown.render(body(item).text).html : ""
+            }
             let bodyHTML = markdown.render(body(item).text).html
-            write(page: path(item.id), page(item, bodyHTML), folder, pages, kind: kind)
-            return bodyHTML
+            folder.write(file, page(item, bodyHTML), kind: kind, fingerprint: print)
+            return keepBodies ? bodyHTML : ""
         }
+        guard keepBodies else { return [:] }
         return Dictionary(uniqueKeysWithValues: zip(items.map(\.id), html))
     }
 
-    static func write(page path: String, _ html: [UInt8], _ folder: OutputFolder, _ pages: PageList, kind: String) {
-        folder.write(pages.urls.outputFile(path), html, kind: kind)
-        pages.add(path)
-    }
 }
 
 /// The pages written, for the sitemap.

@@ -25,24 +25,47 @@ public final class OutputFolder: @unchecked Sendable {
         self.previous = previous
     }
 
-    /// Writes `bytes` to `relative` (e.g. `providers/x/index.html`), counting it under `kind`.
-    func write(_ relative: String, _ bytes: some Collection<UInt8>, kind: String) {
-        if let written = bytes.withContiguousStorageIfAvailable({ write(relative, UnsafeRawBufferPointer($0), kind: kind) }) {
-            return written
-        }
-        Array(bytes).withUnsafeBytes { write(relative, $0, kind: kind) }
+    /// Whether `relative` already holds what would be made from `fingerprint` (see ``PageFingerprints``); if so the
+    /// file is kept and counted under `kind`, and need not be made.
+    func keep(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
+        guard fingerprint != 0, let old = previous?.files[relative], old.fingerprint == fingerprint else { return false }
+        record(relative, old, kind: kind, unchanged: true)
+        return true
     }
 
-    private func write(_ relative: String, _ bytes: UnsafeRawBufferPointer, kind: String) {
+    /// Keeps every file under `folder` (`search/`) when `marker` there was made from `fingerprint`: for steps that
+    /// write many files from one input, such as the search index. Returns whether they were kept.
+    func keepAll(under folder: String, marker: String, fingerprint: UInt64, kind: String) -> Bool {
+        guard fingerprint != 0, let previous, previous.files[marker]?.fingerprint == fingerprint else { return false }
+        for (relative, file) in previous.files where relative.hasPrefix(folder) {
+            record(relative, file, kind: kind, unchanged: true)
+        }
+        return true
+    }
+
+    /// Writes `bytes` to `relative` (e.g. `providers/x/index.html`), counting it under `kind`; `fingerprint` says
+    /// what it was made from, for the next build.
+    func write(_ relative: String, _ bytes: some Collection<UInt8>, kind: String, fingerprint: UInt64 = 0) {
+        if let written = bytes.withContiguousStorageIfAvailable({
+            write(relative, UnsafeRawBufferPointer($0), kind: kind, fingerprint: fingerprint)
+        }) {
+            return written
+        }
+        Array(bytes).withUnsafeBytes { write(relative, $0, kind: kind, fingerprint: fingerprint) }
+    }
+
+    private func write(_ relative: String, _ bytes: UnsafeRawBufferPointer, kind: String, fingerprint: UInt64) {
         precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
         let hash = ContentHash.fast(bytes)
-        if let old = previous?.files[relative], old.hash == hash, old.size == bytes.count {
+        if var old = previous?.files[relative], old.hash == hash, old.size == bytes.count {
+            old.fingerprint = fingerprint
             record(relative, old, kind: kind, unchanged: true)
             return
         }
         prepare(relative)
         if var file = Self.writeFile(path.appendingPath(relative), bytes) {
             file.hash = hash
+            file.fingerprint = fingerprint
             record(relative, file, kind: kind, unchanged: false)
         } else {
             lock.lock()
@@ -156,8 +179,8 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    func write(_ relative: String, _ text: String, kind: String) {
-        write(relative, text.utf8, kind: kind)
+    func write(_ relative: String, _ text: String, kind: String, fingerprint: UInt64 = 0) {
+        write(relative, text.utf8, kind: kind, fingerprint: fingerprint)
     }
 
     /// Files written per kind, for the build summary.

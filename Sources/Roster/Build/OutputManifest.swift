@@ -14,6 +14,8 @@ struct OutputManifest: Sendable, Equatable {
         var size: Int
         var inode: UInt64
         var modified: Int64
+        /// What the file was made from (see ``PageFingerprints``); 0 when not recorded.
+        var fingerprint: UInt64 = 0
     }
 
     /// Relative path (`cases/x/index.html`) → file.
@@ -23,13 +25,13 @@ struct OutputManifest: Sendable, Equatable {
 
     // MARK: - On disk
 
-    /// One line per entry: `f` or `d`, hash, size, inode, time (ns) and path, separated by tabs.
+    /// One line per entry: `f` or `d`, hash, size, inode, time (ns), fingerprint and path, separated by tabs.
     func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((files.count + folders.count) * 80)
-        out += Array("roster-output-manifest 1\n".utf8)
+        out += Array("roster-output-manifest 2\n".utf8)
         func line(_ kind: String, _ path: String, _ entry: File) {
-            out += Array("\(kind)\t\(entry.hash)\t\(entry.size)\t\(entry.inode)\t\(entry.modified)\t".utf8)
+            out += Array("\(kind)\t\(entry.hash)\t\(entry.size)\t\(entry.inode)\t\(entry.modified)\t\(entry.fingerprint)\t".utf8)
             out += Array(path.utf8)
             out.append(0x0A)
         }
@@ -40,15 +42,16 @@ struct OutputManifest: Sendable, Equatable {
 
     /// Reads a manifest written by ``serialized()``; nil if it is not one.
     static func parse(_ bytes: [UInt8]) -> OutputManifest? {
-        let header = Array("roster-output-manifest 1\n".utf8)
+        let header = Array("roster-output-manifest 2\n".utf8)
         guard bytes.starts(with: header) else { return nil }
         var manifest = OutputManifest()
         for line in bytes[header.count...].split(separator: 0x0A) {
-            let fields = line.split(separator: 0x09, maxSplits: 5, omittingEmptySubsequences: false)
-            guard fields.count == 6, let hash = UInt64(ascii: fields[1]), let size = UInt64(ascii: fields[2]),
-                  let inode = UInt64(ascii: fields[3]), let modified = UInt64(ascii: fields[4]) else { return nil }
-            let entry = File(hash: hash, size: Int(size), inode: inode, modified: Int64(modified))
-            let path = String(decoding: fields[5], as: UTF8.self)
+            let fields = line.split(separator: 0x09, maxSplits: 6, omittingEmptySubsequences: false)
+            guard fields.count == 7, let hash = UInt64(ascii: fields[1]), let size = UInt64(ascii: fields[2]),
+                  let inode = UInt64(ascii: fields[3]), let modified = UInt64(ascii: fields[4]),
+                  let fingerprint = UInt64(ascii: fields[5]) else { return nil }
+            let entry = File(hash: hash, size: Int(size), inode: inode, modified: Int64(modified), fingerprint: fingerprint)
+            let path = String(decoding: fields[6], as: UTF8.self)
             switch fields[0].first {
             case UInt8(ascii: "f"): manifest.files[path] = entry
             case UInt8(ascii: "d"): manifest.folders[path] = entry

@@ -109,7 +109,7 @@ public enum SiteLoader {
     }
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
-    private static func decodeAll<T: Sendable>(_ files: [SourceFile], root: String, what: String, keys: [String],
+    private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String],
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         let results = files.concurrentMap { file in
             decodeFile(file, what: what, keys: keys, decode: decode)
@@ -123,8 +123,8 @@ public enum SiteLoader {
         return out
     }
 
-    private static func decodeFile<T>(_ file: SourceFile, what: String, keys: [String],
-                                      decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, what: String, keys: [String],
+                                                    decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
@@ -133,8 +133,11 @@ public enum SiteLoader {
         if size > ContentLimits.maxFileBytes {
             return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
         }
+        let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
         guard let bytes = FileSystem.read(file.absolutePath) else { return fail("io.read", "无法读取文件") }
-        return decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+        var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+        for index in decoded.entries.indices { decoded.entries[index].source.stamp = stamp }
+        return decoded
     }
 
     /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
