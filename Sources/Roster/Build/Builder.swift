@@ -9,6 +9,8 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// The day states are shown as of; default today in Asia/Shanghai.
     public var now: Day?
+    /// Decoded files kept from an earlier build in the same process (`roster serve`).
+    public var cache: LoadCache?
 
     public init(root: String, output: String? = nil, theme: String = "default", baseURL: String? = nil, now: Day? = nil) {
         self.root = root
@@ -41,7 +43,7 @@ public enum Builder {
         var report = BuildReport()
         var clock = StepClock()
 
-        let loaded = clock.step("Load content", into: &report) { SiteLoader.load(root: options.root) }
+        let loaded = clock.step("Load content", into: &report) { SiteLoader.load(root: options.root, cache: options.cache) }
         report.findings = loaded.findings
         guard var site = loaded.site else { return report }
         if let baseURL = options.baseURL { site.config.override(baseURL: baseURL) }
