@@ -9,14 +9,15 @@ extension SiteURLs {
 
 extension Builder {
     /// Writes the search index (manifest, term shards, one snippet file per document) and the `/search/` page.
-    static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder) {
+    static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder, fingerprint: UInt64 = 0) {
         let index = SearchIndex(documents: context.searchDocuments(bodies: bodies))
         let files = index.files(industries: context.site.industries.map { ($0.id, $0.name) })
         _ = files.all.concurrentMap { file in
             folder.write("search/" + file.path, file.bytes, kind: "search")
             return 0
         }
-        folder.write("search/index.html", context.searchPage(), kind: "search")
+        // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
+        folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: fingerprint)
     }
 }
 
@@ -30,7 +31,7 @@ extension RenderContext {
     var searchScript: String { theme.assets["search.js"].map { urls.asset($0.outputName) } ?? "" }
 
     /// `/search/`: the form, and the place the script fills with results; without the script, a way on.
-    func searchPage() -> String {
+    func searchPage() -> [UInt8] {
         var frame = page(title: t("search.title"), path: urls.search, section: .search,
                          description: t("search.description"), breadcrumbs: [(t("search.title"), urls.search)])
         frame["noindex"] = true
