@@ -1,13 +1,19 @@
 import Foundation
 
 /// The machine-readable outputs: sitemap, robots.txt, the Atom feed and the open data files.
+///
+/// They list every page and entry, so they are written as bytes, and the big ones entry by entry in parallel.
 extension RenderContext {
-    func sitemap(pages: [String]) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    func sitemap(pages: [String]) -> [UInt8] {
+        var out = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8)
+        out.reserveCapacity(pages.count * 80)
         for page in pages.sorted() {
-            out += "  <url><loc>\(XMLText.escape(urls.absolute(page)))</loc></url>\n"
+            out.append(contentsOf: "  <url><loc>".utf8)
+            XMLText.escape(urls.absolute(page), into: &out)
+            out.append(contentsOf: "</loc></url>\n".utf8)
         }
-        return out + "</urlset>\n"
+        out.append(contentsOf: "</urlset>\n".utf8)
+        return out
     }
 
     func robots() -> String {
@@ -68,8 +74,8 @@ extension RenderContext {
 
     // MARK: - Open data
 
-    func providersJSON() -> String {
-        JSONValue.array(site.providers.map { provider in
+    func providersJSON() -> [UInt8] {
+        JSONValue.arrayBytes(site.providers) { provider in
             .object([
                 ("id", .string(provider.id)),
                 ("name", .string(provider.name)),
@@ -90,13 +96,13 @@ extension RenderContext {
                 ("sample", .bool(provider.sample)),
                 ("url", .string(urls.absolute(urls.provider(provider.id)))),
             ])
-        }).serialized()
+        }
     }
 
     func providersCSV() -> [UInt8] {
         CSVWriter.document(
             header: ["id", "名称", "统一社会信用代码", "类型", "行业", "所在区市", "服务领域", "状态", "网站", "联系人", "电话", "邮箱", "案例数", "示例数据", "网址"],
-            rows: site.providers.map { p in
+            rows: site.providers.concurrentMap { p in
                 [p.id, p.name, p.creditCode, p.types.map(typeLabel).joined(separator: "；"),
                  p.industries.map(industryName).joined(separator: "；"), p.district, p.serviceAreas.joined(separator: "；"),
                  statusLabel(p.status), p.website ?? "", p.contact?.person ?? "", p.contact?.phone ?? "", p.contact?.email ?? "",
@@ -104,8 +110,8 @@ extension RenderContext {
             })
     }
 
-    func casesJSON() -> String {
-        JSONValue.array(site.cases.map { item in
+    func casesJSON() -> [UInt8] {
+        JSONValue.arrayBytes(site.cases) { item in
             .object([
                 ("id", .string(item.id)),
                 ("title", .string(item.title)),
@@ -127,19 +133,19 @@ extension RenderContext {
                 ("sample", .bool(item.sample)),
                 ("url", .string(urls.absolute(urls.case(item.id)))),
             ])
-        }).serialized()
+        }
     }
 
     func casesCSV() -> [UInt8] {
         CSVWriter.document(
             header: ["id", "标题", "服务商id", "服务商", "服务商状态", "行业", "试点企业", "服务类型", "地点", "服务领域", "展厅展示", "完成日期", "主要成效", "示例数据", "网址"],
-            rows: site.cases.map { c in
+            rows: site.cases.concurrentMap { c in
                 let provider = site.providerByID[c.provider]
                 return [c.id, c.title, c.provider, provider?.name ?? "", provider.map { statusLabel($0.status) } ?? "",
                         industryName(c.industry), c.enterprise, t("role.\(c.role.rawValue)"),
                         c.location.map { t("location.\($0.rawValue)") } ?? "", c.areas.joined(separator: "；"),
                         c.showroom ? "是" : "否", c.date?.iso ?? "",
-                        c.results.first.map { resultView($0)["text"] as? String ?? "" } ?? "",
+                        resultViews(c).first?["text"] as? String ?? "",
                         c.sample ? "是" : "否", urls.absolute(urls.case(c.id))]
             })
     }
