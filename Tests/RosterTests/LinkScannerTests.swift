@@ -123,4 +123,21 @@ struct LinkScannerTests {
         let body = String(repeating: "[a](/b/) ", count: 2_000)
         #expect(Markdown().links(in: body).isEmpty)
     }
+
+    @Test("a loaded body is measured against the limits once; changing its text measures it again")
+    func measuredOnce() throws {
+        let site = try TestSite(copying: ["Content", "Themes"])
+        let loaded = try #require(site.load().site)
+        let markdown = Markdown()
+        for item in loaded.cases where item.source.location.file.hasSuffix(".md") {
+            #expect(item.body.withinLimits)
+            #expect(markdown.links(in: item.body) == markdown.links(in: item.body.text))
+            #expect(markdown.render(item.body).html == markdown.render(item.body.text).html)
+        }
+        var body = loaded.cases[0].body
+        body.text = String(repeating: "[a](/b/) ", count: 2_000)
+        #expect(!body.withinLimits)
+        #expect(markdown.links(in: body).isEmpty)
+        #expect(markdown.render(body).html.isEmpty)
+    }
 }

@@ -26,8 +26,14 @@ struct LoadingFastPathTests {
                   trimmed.filter({ $0 == "." }).count <= 1 else { return nil }
             return Decimal(string: trimmed, locale: nil)
         }
-        let numbers = ["0", "-0", "00", "007", "1", "-1", "77", "100", "-100", "1000000", "123456789012345678", "999999999999999999",
-                       "1234567890123456789", "12.5", "12.50", "-", "--", "-5-", "1-", ".", "0.0", "3.14159"]
+        var numbers = ["0", "-0", "00", "007", "1", "-1", "77", "100", "-100", "1000000", "123456789012345678", "999999999999999999",
+                       "1234567890123456789", "12.5", "12.50", "-", "--", "-5-", "1-", ".", "0.0", "3.14159", "-0.0", "0.000", "-0.50",
+                       "1.", ".5", "-.5", "10.0", "100.00", "0.001", "1.000001", "12345678901234567.8", "99999999999999999.9"]
+        for whole in [0, 1, 9, 10, 99, 100, 120, 1005] {
+            for fraction in ["", ".0", ".5", ".05", ".50", ".25", ".125", ".999", ".010"] {
+                numbers += ["\(whole)\(fraction)", "-\(whole)\(fraction)"]
+            }
+        }
         for text in Self.texts + numbers {
             let (fast, slow) = (Decimal.parse(text), reference(text))
             #expect(fast == slow, "\(text.debugDescription)")
@@ -55,6 +61,43 @@ struct LoadingFastPathTests {
                 #expect(LinkRules.resolve(url, from: page) == LinkRules.resolveAny(url, from: page), "\(url.debugDescription) from \(page)")
             }
         }
+    }
+
+    @Test("media paths judged on their bytes are judged as Character by Character")
+    func mediaPaths() {
+        let paths = ["media/a.png", "media/x/y.svg", "/media/a", "media", "media/", "media//a", "media/./a", "media/../a", "media/..",
+                     "media/.", "./media/a", "../media/a", "medias/a", "Media/a", "media\\a", "media/a\0", "", "/", "a/media",
+                     "media/.a", "media/a..", "media/...", "media/a b.png"]
+        for path in paths { #expect(ReferenceRules.isOutsideMedia(path) == ReferenceRules.isOutsideMediaAnyText(path), "\(path.debugDescription)") }
+    }
+
+    @Test("a placeholder mark is found wherever it starts, and a partial one is not")
+    func placeholderSearch() {
+        for fill in ["a", "中", "、", "【"] {
+            for offset in 0..<40 {
+                let before = String(repeating: fill, count: offset), after = String(repeating: fill, count: offset % 7)
+                #expect(PlaceholderRules.scan(Array((before + "【待填写：名称】" + after).utf8), file: "f").count == 1, "\(fill) \(offset)")
+                #expect(PlaceholderRules.scan(Array((before + "【待填" + after + "【待").utf8), file: "f").isEmpty, "\(fill) \(offset)")
+            }
+        }
+    }
+
+    @Test("schema keys can be compared by length first: no other text is canonically equivalent to one")
+    func schemaKeys() {
+        func names(_ fields: [ContentSchema.Field]) -> [String] {
+            fields.flatMap { field -> [String] in
+                switch field.kind {
+                case .object(let sub), .list(.object(let sub)): return [field.name] + names(sub)
+                default: return [field.name]
+                }
+            }
+        }
+        let keys = names(ContentSchema.provider + ContentSchema.case + ContentSchema.notice + ContentSchema.site + ContentSchema.industry)
+            + ProviderType.allCases.map(\.rawValue) + ["$schema", "$id", "year", "papers", "days", "name", "date", "isOffDay"]
+        for key in keys {
+            #expect(key.unicodeScalars.allSatisfy { $0.isASCII && $0 != "K" && $0 != "`" && $0 != ";" }, "\(key)")
+        }
+        #expect(!ContentObject.sameKey("kelvin", "\u{212A}elvin") && "Kelvin" == "\u{212A}elvin", "the one trap, for a key with K")
     }
 
     @Test("the byte-level pre-check lets no CR, NUL or hidden character skip the exact checks")

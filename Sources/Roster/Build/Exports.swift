@@ -110,14 +110,20 @@ extension RenderContext {
             })
     }
 
+    /// What the case exports say of each provider, looked up once rather than copying the provider for every case.
+    private var providerFacts: [String: (name: String, status: ProviderStatus)] {
+        site.providerByID.mapValues { ($0.name, $0.status) }
+    }
+
     func casesJSON() -> [UInt8] {
-        JSONValue.arrayBytes(site.cases) { item in
+        let providers = providerFacts
+        return JSONValue.arrayBytes(site.cases) { item in
             .object([
                 ("id", .string(item.id)),
                 ("title", .string(item.title)),
                 ("provider", .string(item.provider)),
-                ("provider_name", .text(site.providerByID[item.provider]?.name)),
-                ("provider_status", .text(site.providerByID[item.provider]?.status.rawValue)),
+                ("provider_name", .text(providers[item.provider]?.name)),
+                ("provider_status", .text(providers[item.provider]?.status.rawValue)),
                 ("industry", .string(item.industry)),
                 ("enterprise", .string(item.enterprise)),
                 ("role", .string(item.role.rawValue)),
@@ -137,10 +143,11 @@ extension RenderContext {
     }
 
     func casesCSV() -> [UInt8] {
-        CSVWriter.document(
+        let providers = providerFacts
+        return CSVWriter.document(
             header: ["id", "标题", "服务商id", "服务商", "服务商状态", "行业", "试点企业", "服务类型", "地点", "服务领域", "展厅展示", "完成日期", "主要成效", "示例数据", "网址"],
             rows: site.cases.concurrentMap { c in
-                let provider = site.providerByID[c.provider]
+                let provider = providers[c.provider]
                 return [c.id, c.title, c.provider, provider?.name ?? "", provider.map { statusLabel($0.status) } ?? "",
                         industryName(c.industry), c.enterprise, t("role.\(c.role.rawValue)"),
                         c.location.map { t("location.\($0.rawValue)") } ?? "", c.areas.joined(separator: "；"),

@@ -133,15 +133,18 @@ enum JSONValue {
 /// CSV for spreadsheets (RFC 4180), with a UTF-8 BOM so Excel reads the Chinese correctly.
 enum CSVWriter {
     static func document(header: [String], rows: [[String]]) -> [UInt8] {
-        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
-        out.reserveCapacity(rows.count * 256)
-        for row in [header] + rows {
+        let lines = ([header] + rows).concurrentMap { row -> [UInt8] in
+            var line: [UInt8] = []
             for (i, value) in row.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                cell(value, into: &out)
+                if i > 0 { line.append(UInt8(ascii: ",")) }
+                cell(value, into: &line)
             }
-            out.append(contentsOf: [0x0D, 0x0A])
+            line.append(contentsOf: [0x0D, 0x0A])
+            return line
         }
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(lines.reduce(3) { $0 + $1.count })
+        for line in lines { out.append(contentsOf: line) }
         return out
     }
 

@@ -130,24 +130,26 @@ enum HiddenCharacters {
     static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
         return leadBytes.withUnsafeBufferPointer { table in
+            func suspicious(_ i: Int) -> Bool {
+                let byte = bytes[i]
+                guard table[Int(byte)] else { return false }
+                switch byte {
+                case 0x3C, 0x3E, 0x26, 0x22, 0x27:  // < > & " '
+                    return gluedAt(i, in: bytes)
+                case 0xC2:
+                    return i + 1 < count && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F
+                case 0xE2:
+                    return i + 2 < count && (bytes[i + 1] == 0x80 && bytes[i + 2] >= 0xAA && bytes[i + 2] <= 0xAE
+                                             || bytes[i + 1] == 0x81 && bytes[i + 2] >= 0xA6 && bytes[i + 2] <= 0xA9)
+                case 0xEF:
+                    return i + 2 < count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE
+                default:
+                    return true  // C0 controls but tab and line feed, and DEL
+                }
+            }
             var i = 0
             while i < count {
-                let byte = bytes[i]
-                if table[Int(byte)] {
-                    switch byte {
-                    case 0x3C, 0x3E, 0x26, 0x22, 0x27:  // < > & " '
-                        if gluedAt(i, in: bytes) { return true }
-                    case 0xC2:
-                        if i + 1 < count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return true }
-                    case 0xE2:
-                        if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] >= 0xAA, bytes[i + 2] <= 0xAE { return true }
-                        if i + 2 < count, bytes[i + 1] == 0x81, bytes[i + 2] >= 0xA6, bytes[i + 2] <= 0xA9 { return true }
-                    case 0xEF:
-                        if i + 2 < count, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return true }
-                    default:
-                        return true  // C0 controls but tab and line feed, and DEL
-                    }
-                }
+                if suspicious(i) { return true }
                 i += 1
             }
             return false

@@ -54,8 +54,14 @@ enum LinkScanner {
                 i += 1
                 continue
             }
+            // Most of a Chinese body is letters and punctuation beyond ASCII: nothing to look at, 8 bytes at a time.
+            if i + 8 <= count, bytes.word(at: i) & ByteWord.highBits == ByteWord.highBits {
+                (lineIsBlank, lineMayBeDelimiterRow, spaces) = (false, false, 0)
+                i += 8
+                continue
+            }
             let byte = bytes[i]
-            if byte >= 0x80 {  // most of a Chinese body: a letter, nothing more
+            if byte >= 0x80 {
                 (lineIsBlank, lineMayBeDelimiterRow, spaces) = (false, false, 0)
                 i += 1
                 continue

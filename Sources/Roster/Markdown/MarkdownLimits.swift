@@ -35,6 +35,13 @@ public enum MarkdownLimits {
         return text.withUTF8 { check(bytes: $0) }
     }
 
+    /// Words of eight line feeds, `<`, `[`, spaces and tabs, to compare eight bytes with at once.
+    private enum Repeated {
+        static let (lineFeed, lessThan, bracket, space, tab) = (ByteWord.repeating(0x0A), ByteWord.repeating(0x3C),
+                                                               ByteWord.repeating(0x5B), ByteWord.repeating(0x20),
+                                                               ByteWord.repeating(0x09))
+    }
+
     private static func check(bytes: UnsafeBufferPointer<UInt8>) -> Violation? {
         if bytes.count > maxBytes {
             return Violation(line: 1, message: "正文太长（\(bytes.count / 1024) KB，上限 \(maxBytes / 1024) KB）",
@@ -54,6 +61,18 @@ public enum MarkdownLimits {
             var lineLessThan = 0
             var lineBrackets = 0
             while end < bytes.count {
+                // Eight bytes without a line end or an opener only tell whether the line is blank.
+                if end + 8 <= bytes.count {
+                    let word = bytes.word(at: end)
+                    if ByteWord.bytes(word, equalTo: Repeated.lineFeed) | ByteWord.bytes(word, equalTo: Repeated.lessThan)
+                        | ByteWord.bytes(word, equalTo: Repeated.bracket) == 0 {
+                        if blank && ByteWord.bytes(word, equalTo: Repeated.space) | ByteWord.bytes(word, equalTo: Repeated.tab) != ByteWord.highBits {
+                            blank = false
+                        }
+                        end += 8
+                        continue
+                    }
+                }
                 let byte = bytes[end]
                 if byte == 0x0A { break }
                 if byte == UInt8(ascii: "<") {

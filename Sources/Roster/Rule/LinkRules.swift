@@ -16,7 +16,7 @@ enum LinkRules {
         for notice in site.notices { bodies.append((notice.body, notice.source.location.file, "/notices/\(notice.id)/")) }
         let markdown = Markdown()
         let links = bodies.concurrentMap { entry in
-            entry.0.text.isEmpty ? [] : markdown.links(in: entry.0.text)
+            entry.0.text.isEmpty ? [] : markdown.links(in: entry.0)
         }
         // Suggestions come from the paths in order (ties go to the first), and each missing target is looked up once.
         var sortedPaths: [String]?

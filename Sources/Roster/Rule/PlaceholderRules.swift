@@ -22,14 +22,26 @@ enum PlaceholderRules {
     private static func containsMark(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { haystack in
             placeholderBytes.withUnsafeBufferPointer { mark in
-                guard haystack.count >= mark.count else { return false }
+                func matches(at i: Int) -> Bool {
+                    var j = 0
+                    while j < mark.count && haystack[i + j] == mark[j] { j += 1 }
+                    return j == mark.count
+                }
+                let last = haystack.count - mark.count  // the last position the mark can start at
                 var i = 0
-                while i <= haystack.count - mark.count {
-                    if haystack[i] == mark[0] {
-                        var j = 1
-                        while j < mark.count && haystack[i + j] == mark[j] { j += 1 }
-                        if j == mark.count { return true }
+                // 8 positions at a time, looked at one by one only where one starts with the mark's first three
+                // bytes (E3 80 90, 【).
+                let (first, second, third) = (ByteWord.repeating(mark[0]), ByteWord.repeating(mark[1]), ByteWord.repeating(mark[2]))
+                while i + 10 <= haystack.count {
+                    let starts = ByteWord.bytes(haystack.word(at: i), equalTo: first) & ByteWord.bytes(haystack.word(at: i + 1), equalTo: second)
+                        & ByteWord.bytes(haystack.word(at: i + 2), equalTo: third)
+                    if starts != 0 {
+                        for j in i..<(i + 8) where j <= last && matches(at: j) { return true }
                     }
+                    i += 8
+                }
+                while i <= last {
+                    if matches(at: i) { return true }
                     i += 1
                 }
                 return false

@@ -86,6 +86,29 @@ enum FileSystem {
     static func list(_ path: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
+
+    /// Names in a folder with their kinds, sorted by name: ``list(_:)`` and ``kind(_:)`` of each, but the kinds
+    /// come from the directory listing itself where the file system gives them (one `lstat` per name otherwise).
+    static func listWithKinds(_ path: String) -> [(name: String, kind: Kind?)] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var entries: [(name: String, kind: Kind?)] = []
+        while let entry = readdir(directory) {
+            // Decoded the way FileManager decodes names (invalid UTF-8 repaired), so both listings agree.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name == "." || name == ".." { continue }
+            let kind: Kind?
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = Self.kind(path.appendingPath(name))
+            default: kind = .other
+            }
+            entries.append((name, kind))
+        }
+        return entries.sorted { $0.name < $1.name }
+    }
 }
 
 /// The C `read`, which `FileSystem.read` would otherwise shadow.

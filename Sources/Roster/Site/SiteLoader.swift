@@ -69,7 +69,7 @@ public enum SiteLoader {
         guard FileSystem.isDirectory(dir), !FileSystem.isSymlink(dir) else { return [] }
         var files: [SourceFile] = []
         var seenLowercased: [String: String] = [:]
-        for name in FileSystem.list(dir) where !name.hasPrefix(".") {
+        for (name, kind) in FileSystem.listWithKinds(dir) where !name.hasPrefix(".") {
             let relative = "Content/\(folder)/\(name)"
             let path = dir.appendingPath(name)
             let ext = name.pathExtension.lowercased()
@@ -80,7 +80,6 @@ public enum SiteLoader {
                 }
                 continue
             }
-            let kind = FileSystem.kind(path)
             if kind == .symlink {
                 findings.error("path.symlink", at: SourceLocation(file: relative), "内容文件不能是符号链接",
                                hint: "把文件本身放进仓库")
@@ -209,6 +208,8 @@ public enum SiteLoader {
                                                at: SourceLocation(file: relativePath, line: body.firstLine + violation.line - 1),
                                                violation.message, hint: violation.hint))
                 body = MarkdownBody(text: "", firstLine: body.firstLine)
+            } else {
+                body.withinLimits = true
             }
             if let object = reader.object(value, what: what, keys: keys),
                let entry = decodeEntry(object, stem: stem, body: body, decode: decode) {
