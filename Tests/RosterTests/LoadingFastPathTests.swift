@@ -55,10 +55,12 @@ struct LoadingFastPathTests {
     @Test("plain site paths resolve to themselves, as the general resolution has them")
     func paths() {
         let urls = ["/", "/a", "/a/", "/a/b/", "//a", "/a//b", "/a/./b", "/a/../b", "/a/.", "/a/..", "/.a/", "/a./", "/.../", "/..a",
-                    "/a?x", "/a#x", "/案例/", "/a/\u{301}b", "/a/\u{301}", "/a/.\u{301}/", "/a/#\u{301}", "a/b", "./a", "../a", "", "#x"]
+                    "/a?x", "/a#x", "/案例/", "/a/\u{301}b", "/a/\u{301}", "/a/.\u{301}/", "/a/#\u{301}", "/\u{301}a", "/?x", "/#y", "a/b", "./a", "../a", "", "#x"]
         for url in urls {
             for page in ["/", "/cases/x/", "/providers/y/"] {
                 #expect(LinkRules.resolve(url, from: page) == LinkRules.resolveAny(url, from: page), "\(url.debugDescription) from \(page)")
+                // The rule passes "/" for links from the root: they resolve the same from any page.
+                if url.hasPrefix("/") { #expect(LinkRules.resolveAny(url, from: page) == LinkRules.resolveAny(url, from: "/")) }
             }
         }
     }
@@ -98,6 +100,18 @@ struct LoadingFastPathTests {
             #expect(key.unicodeScalars.allSatisfy { $0.isASCII && $0 != "K" && $0 != "`" && $0 != ";" }, "\(key)")
         }
         #expect(!ContentObject.sameKey("kelvin", "\u{212A}elvin") && "Kelvin" == "\u{212A}elvin", "the one trap, for a key with K")
+    }
+
+    @Test("an entry's stamp taken from the file as read is the stamp of its path")
+    func stampsFromReading() throws {
+        let site = try TestSite(copying: ["Content", "Themes"])
+        let loaded = try #require(site.load().site)
+        let sources = loaded.providers.map(\.source) + loaded.cases.map(\.source) + loaded.notices.map(\.source)
+        #expect(sources.count > 20)
+        for source in sources {
+            let file = source.location.file
+            #expect(source.stamp == FileStamp.of(site.root + "/" + file, named: file), "\(file)")
+        }
     }
 
     @Test("the byte-level pre-check lets no CR, NUL or hidden character skip the exact checks")

@@ -75,27 +75,27 @@ extension RenderContext {
     // MARK: - Open data
 
     func providersJSON() -> [UInt8] {
-        JSONValue.arrayBytes(site.providers) { provider in
-            .object([
-                ("id", .string(provider.id)),
-                ("name", .string(provider.name)),
-                ("credit_code", .string(provider.creditCode)),
-                ("types", .strings(provider.types.map(\.rawValue))),
-                ("industries", .strings(provider.industries)),
-                ("district", .string(provider.district)),
-                ("service_areas", .strings(provider.serviceAreas)),
-                ("status", .string(provider.status.rawValue)),
-                ("summary", .text(provider.summary)),
-                ("website", .text(provider.website)),
-                ("contact_person", .text(provider.contact?.person)),
-                ("contact_phone", .text(provider.contact?.phone)),
-                ("contact_email", .text(provider.contact?.email)),
-                ("products", .strings(provider.products.map(\.name))),
-                ("case_count", .int(site.casesByProvider[provider.id]?.count ?? 0)),
-                ("parent_credit_code", .text(provider.parentCreditCode)),
-                ("sample", .bool(provider.sample)),
-                ("url", .string(urls.absolute(urls.provider(provider.id)))),
-            ])
+        JSONStream.arrayBytes(site.providers) { provider, json in
+            json.beginObject()
+            json.field("id", provider.id)
+            json.field("name", provider.name)
+            json.field("credit_code", provider.creditCode)
+            json.field("types", provider.types.map(\.rawValue))
+            json.field("industries", provider.industries)
+            json.field("district", provider.district)
+            json.field("service_areas", provider.serviceAreas)
+            json.field("status", provider.status.rawValue)
+            json.field("summary", provider.summary)
+            json.field("website", provider.website)
+            json.field("contact_person", provider.contact?.person)
+            json.field("contact_phone", provider.contact?.phone)
+            json.field("contact_email", provider.contact?.email)
+            json.field("products", provider.products.map(\.name))
+            json.field("case_count", site.casesByProvider[provider.id]?.count ?? 0)
+            json.field("parent_credit_code", provider.parentCreditCode)
+            json.field("sample", provider.sample)
+            json.field("url", urls.absolute(urls.provider(provider.id)))
+            json.endObject()
         }
     }
 
@@ -117,28 +117,37 @@ extension RenderContext {
 
     func casesJSON() -> [UInt8] {
         let providers = providerFacts
-        return JSONValue.arrayBytes(site.cases) { item in
-            .object([
-                ("id", .string(item.id)),
-                ("title", .string(item.title)),
-                ("provider", .string(item.provider)),
-                ("provider_name", .text(providers[item.provider]?.name)),
-                ("provider_status", .text(providers[item.provider]?.status.rawValue)),
-                ("industry", .string(item.industry)),
-                ("enterprise", .string(item.enterprise)),
-                ("role", .string(item.role.rawValue)),
-                ("location", .text(item.location?.rawValue)),
-                ("areas", .strings(item.areas)),
-                ("showroom", .bool(item.showroom)),
-                ("date", .text(item.date?.iso)),
-                ("summary", .text(item.summary)),
-                ("results", .array(item.results.map { r in
-                    .object([("metric", .string(r.metric)), ("before", .number(Format.decimal(r.before, fractionDigits: 6))),
-                             ("after", .number(Format.decimal(r.after, fractionDigits: 6))), ("unit", .string(r.unit))])
-                })),
-                ("sample", .bool(item.sample)),
-                ("url", .string(urls.absolute(urls.case(item.id)))),
-            ])
+        return JSONStream.arrayBytes(site.cases) { item, json in
+            json.beginObject()
+            json.field("id", item.id)
+            json.field("title", item.title)
+            json.field("provider", item.provider)
+            json.field("provider_name", providers[item.provider]?.name)
+            json.field("provider_status", providers[item.provider]?.status.rawValue)
+            json.field("industry", item.industry)
+            json.field("enterprise", item.enterprise)
+            json.field("role", item.role.rawValue)
+            json.field("location", item.location?.rawValue)
+            json.field("areas", item.areas)
+            json.field("showroom", item.showroom)
+            json.field("date", item.date?.iso)
+            json.field("summary", item.summary)
+            json.key("results")
+            json.beginArray()
+            for result in item.results {
+                json.beginObject()
+                json.field("metric", result.metric)
+                json.key("before")
+                json.number(Format.decimal(result.before, fractionDigits: 6))
+                json.key("after")
+                json.number(Format.decimal(result.after, fractionDigits: 6))
+                json.field("unit", result.unit)
+                json.endObject()
+            }
+            json.endArray()
+            json.field("sample", item.sample)
+            json.field("url", urls.absolute(urls.case(item.id)))
+            json.endObject()
         }
     }
 
@@ -146,15 +155,24 @@ extension RenderContext {
         let providers = providerFacts
         return CSVWriter.document(
             header: ["id", "标题", "服务商id", "服务商", "服务商状态", "行业", "试点企业", "服务类型", "地点", "服务领域", "展厅展示", "完成日期", "主要成效", "示例数据", "网址"],
-            rows: site.cases.concurrentMap { c in
+            rows: site.cases) { c, row in
                 let provider = providers[c.provider]
-                return [c.id, c.title, c.provider, provider?.name ?? "", provider.map { statusLabel($0.status) } ?? "",
-                        industryName(c.industry), c.enterprise, t("role.\(c.role.rawValue)"),
-                        c.location.map { t("location.\($0.rawValue)") } ?? "", c.areas.joined(separator: "；"),
-                        c.showroom ? "是" : "否", c.date?.iso ?? "",
-                        resultViews(c).first?["text"] as? String ?? "",
-                        c.sample ? "是" : "否", urls.absolute(urls.case(c.id))]
-            })
+                row.cell(c.id)
+                row.cell(c.title)
+                row.cell(c.provider)
+                row.cell(provider?.name ?? "")
+                row.cell(provider.map { statusLabel($0.status) } ?? "")
+                row.cell(industryName(c.industry))
+                row.cell(c.enterprise)
+                row.cell(t("role.\(c.role.rawValue)"))
+                row.cell(c.location.map { t("location.\($0.rawValue)") } ?? "")
+                row.cell(c.areas.joined(separator: "；"))
+                row.cell(c.showroom ? "是" : "否")
+                row.cell(c.date?.iso ?? "")
+                row.cell(resultViews(c).first?["text"] as? String ?? "")
+                row.cell(c.sample ? "是" : "否")
+                row.cell(urls.absolute(urls.case(c.id)))
+            }
     }
 
     func dataPage() -> [UInt8] {

@@ -1,7 +1,7 @@
 /// A small deterministic JSON writer: keys in the order given, no locale, no floating point surprises.
 ///
-/// It writes UTF-8 bytes: the open data files hold every case, and appending to a `String` scalar by scalar was
-/// most of their cost.
+/// A value is built as a tree here and written by ``JSONStream``; the open data files, which hold every entry,
+/// are written straight to a stream instead.
 enum JSONValue {
     case string(String)
     case number(String)
@@ -20,68 +20,10 @@ enum JSONValue {
 
     /// The serialized UTF-8 bytes; pretty output is indented by two spaces a level and ends with a line break.
     func bytes(pretty: Bool = true) -> [UInt8] {
-        var out: [UInt8] = []
-        write(into: &out, indent: pretty ? 0 : nil)
-        if pretty { out.append(0x0A) }
-        return out
-    }
-
-    /// Writes the value as it appears at nesting level `indent` of a pretty document (nil: compact).
-    func write(into out: inout [UInt8], indent: Int?) {
-        switch self {
-        case .string(let s): JSONValue.quote(s, into: &out)
-        case .number(let n): out.append(contentsOf: n.utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .null: out.append(contentsOf: "null".utf8)
-        case .array(let items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if let indent { JSONValue.newline(into: &out, indent: indent + 1) }
-                item.write(into: &out, indent: indent.map { $0 + 1 })
-            }
-            if let indent { JSONValue.newline(into: &out, indent: indent) }
-            out.append(UInt8(ascii: "]"))
-        case .object(let pairs):
-            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if let indent { JSONValue.newline(into: &out, indent: indent + 1) }
-                JSONValue.quote(key, into: &out)
-                out.append(contentsOf: (indent == nil ? ":" : ": ").utf8)
-                value.write(into: &out, indent: indent.map { $0 + 1 })
-            }
-            if let indent { JSONValue.newline(into: &out, indent: indent) }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    static func newline(into out: inout [UInt8], indent: Int) {
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: 2 * indent))
-    }
-
-    /// A pretty array of the values `make` gives for `items`, made and written in parallel: the bytes of
-    /// `JSONValue.array(items.map(make)).bytes()`, for the open data files' thousands of entries.
-    static func arrayBytes<T: Sendable>(_ items: [T], _ make: @escaping @Sendable (T) -> JSONValue) -> [UInt8] {
-        if items.isEmpty { return Array("[]\n".utf8) }
-        let parts = items.concurrentMap { item -> [UInt8] in
-            var part: [UInt8] = []
-            newline(into: &part, indent: 1)
-            make(item).write(into: &part, indent: 1)
-            return part
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(3) { $0 + $1.count + 1 })
-        out.append(UInt8(ascii: "["))
-        for (i, part) in parts.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: part)
-        }
-        out.append(contentsOf: "\n]\n".utf8)
-        return out
+        var stream = JSONStream(pretty: pretty)
+        stream.value(self)
+        if pretty { stream.bytes.append(0x0A) }
+        return stream.bytes
     }
 
     /// Quotes a string; `<`, `>`, `&` and U+2028/9 are escaped too so the JSON is safe inside HTML.
@@ -130,21 +72,177 @@ enum JSONValue {
     }
 }
 
+/// JSON written as it is made, as UTF-8 bytes: pretty (two spaces a level) or compact, in the layout of
+/// ``JSONValue``. Containers are opened and closed around their items; a value after ``key(_:)`` is that key's.
+struct JSONStream {
+    var bytes: [UInt8] = []
+    let pretty: Bool
+    /// Nesting level of the values written at the top (the items of an array written in parts are at level 1).
+    private let level: Int
+    /// For each open container, whether nothing has been written into it yet.
+    private var empty: [Bool] = []
+    /// Whether a key was just written, so the next value is its value rather than a new item.
+    private var afterKey = false
+
+    init(pretty: Bool = true, level: Int = 0) {
+        self.pretty = pretty
+        self.level = level
+    }
+
+    /// Starts an item of the open array, or the field after a key: the comma and line break before it.
+    private mutating func startValue() {
+        if afterKey { afterKey = false; return }
+        guard let isEmpty = empty.last else { return }
+        if isEmpty { empty[empty.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+        newline(level + empty.count)
+    }
+
+    private mutating func newline(_ indent: Int) {
+        guard pretty else { return }
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: 2 * indent))
+    }
+
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
+        startValue()
+        bytes.append(bracket)
+        empty.append(true)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        if !empty.removeLast() { newline(level + empty.count) }
+        bytes.append(bracket)
+    }
+
+    /// The key of the next value, inside an object.
+    mutating func key(_ key: String) {
+        startValue()
+        JSONValue.quote(key, into: &bytes)
+        bytes.append(contentsOf: (pretty ? ": " : ":").utf8)
+        afterKey = true
+    }
+
+    mutating func string(_ text: String) {
+        startValue()
+        JSONValue.quote(text, into: &bytes)
+    }
+
+    /// A number already written out (`12`, `3.5`).
+    mutating func number(_ text: String) {
+        startValue()
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func bool(_ value: Bool) {
+        startValue()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    mutating func null() {
+        startValue()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// The text, or null.
+    mutating func text(_ text: String?) {
+        if let text { string(text) } else { null() }
+    }
+
+    mutating func strings(_ texts: [String]) {
+        beginArray()
+        for text in texts { string(text) }
+        endArray()
+    }
+
+    /// A field of the open object.
+    mutating func field(_ name: String, _ text: String) { key(name); string(text) }
+    mutating func field(_ name: String, _ text: String?) { key(name); self.text(text) }
+    mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    mutating func field(_ name: String, _ value: Int) { key(name); number(String(value)) }
+    mutating func field(_ name: String, _ texts: [String]) { key(name); strings(texts) }
+
+    mutating func value(_ value: JSONValue) {
+        switch value {
+        case .string(let s): string(s)
+        case .number(let n): number(n)
+        case .bool(let b): bool(b)
+        case .null: null()
+        case .array(let items):
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
+        case .object(let pairs):
+            beginObject()
+            for (name, item) in pairs {
+                key(name)
+                self.value(item)
+            }
+            endObject()
+        }
+    }
+
+    /// A pretty array with an item for each of `items`, written by `write` in parallel: the bytes of writing
+    /// the items one after the other, for the open data files' thousands of entries.
+    static func arrayBytes<T: Sendable>(_ items: [T], _ write: @escaping @Sendable (T, inout JSONStream) -> Void) -> [UInt8] {
+        if items.isEmpty { return Array("[]\n".utf8) }
+        let parts = items.concurrentMap { item -> [UInt8] in
+            var part = JSONStream(level: 1)
+            part.newline(1)
+            write(item, &part)
+            return part.bytes
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(3) { $0 + $1.count + 1 })
+        out.append(UInt8(ascii: "["))
+        for (i, part) in parts.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: part)
+        }
+        out.append(contentsOf: "\n]\n".utf8)
+        return out
+    }
+}
+
 /// CSV for spreadsheets (RFC 4180), with a UTF-8 BOM so Excel reads the Chinese correctly.
 enum CSVWriter {
+    /// One line of cells being written.
+    struct Row {
+        fileprivate(set) var bytes: [UInt8] = []
+        private var cells = 0
+
+        mutating func cell(_ value: String) {
+            if cells > 0 { bytes.append(UInt8(ascii: ",")) }
+            CSVWriter.cell(value, into: &bytes)
+            cells += 1
+        }
+    }
+
     static func document(header: [String], rows: [[String]]) -> [UInt8] {
-        let lines = ([header] + rows).concurrentMap { row -> [UInt8] in
-            var line: [UInt8] = []
-            for (i, value) in row.enumerated() {
-                if i > 0 { line.append(UInt8(ascii: ",")) }
-                cell(value, into: &line)
-            }
-            line.append(contentsOf: [0x0D, 0x0A])
-            return line
+        document(header: header, rows: rows) { values, row in
+            for value in values { row.cell(value) }
+        }
+    }
+
+    /// The header, then a row for each of `items`, written by `write` in parallel, each line ending in CR LF.
+    static func document<T: Sendable>(header: [String], rows items: [T], _ write: @escaping @Sendable (T, inout Row) -> Void) -> [UInt8] {
+        var head = Row()
+        for name in header { head.cell(name) }
+        let lines = items.concurrentMap { item -> [UInt8] in
+            var row = Row()
+            write(item, &row)
+            return row.bytes
         }
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
-        out.reserveCapacity(lines.reduce(3) { $0 + $1.count })
-        for line in lines { out.append(contentsOf: line) }
+        out.reserveCapacity(lines.reduce(head.bytes.count + 5) { $0 + $1.count + 2 })
+        for line in [head.bytes] + lines {
+            out.append(contentsOf: line)
+            out.append(contentsOf: [0x0D, 0x0A])
+        }
         return out
     }
 

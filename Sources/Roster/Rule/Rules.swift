@@ -2,13 +2,22 @@
 public enum Rules {
     /// Runs every rule over the loaded site and returns the findings.
     public static func check(_ site: Site) -> [Finding] {
-        var findings = FindingList()
-        ReferenceRules.check(site, into: &findings)
-        ProviderRules.check(site, into: &findings)
-        QuotaRules.check(site, into: &findings)
-        LinkRules.check(site, into: &findings)
-        PeriodRules.check(site, into: &findings)
-        return findings.all
+        // The link rule reads every body; the others, fields only, run beside it. Findings keep the order of the
+        // rules either way.
+        let groups: [@Sendable (Site, inout FindingList) -> Void] = [
+            { site, findings in
+                ReferenceRules.check(site, into: &findings)
+                ProviderRules.check(site, into: &findings)
+                QuotaRules.check(site, into: &findings)
+            },
+            { site, findings in LinkRules.check(site, into: &findings) },
+            { site, findings in PeriodRules.check(site, into: &findings) },
+        ]
+        return groups.concurrentMap { group in
+            var findings = FindingList()
+            group(site, &findings)
+            return findings.all
+        }.flatMap { $0 }
     }
 }
 

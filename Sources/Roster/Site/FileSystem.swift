@@ -8,13 +8,14 @@ enum FileSystem {
     /// and the bytes land in the array directly (Foundation's `contents(atPath:)` also leaked its buffer on
     /// empty files, as LeakSanitizer showed).
     static func read(_ path: String) -> [UInt8]? {
-        if case .bytes(let bytes) = read(path, limit: Int.max) { return bytes }
+        if case .bytes(let bytes, _) = read(path, limit: Int.max) { return bytes }
         return nil
     }
 
     /// What ``read(_:limit:)`` found.
     enum ReadResult {
-        case bytes([UInt8])
+        /// The bytes, and the file's `stat` as it was opened.
+        case bytes([UInt8], stat)
         /// A regular file larger than the limit, left unread.
         case tooLarge(size: Int)
         /// Missing, unreadable, or not a regular file.
@@ -39,7 +40,7 @@ enum FileSystem {
             guard count > 0 else { break }
             done += count
         }
-        return .bytes(done == bytes.count ? bytes : Array(bytes[..<done]))
+        return .bytes(done == bytes.count ? bytes : Array(bytes[..<done]), info)
     }
 
     /// What a path names, not following a final symbolic link.
