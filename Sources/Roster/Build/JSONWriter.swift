@@ -36,6 +36,12 @@ enum JSONValue {
     /// ``quote(_:into:)`` onto bytes: runs that need no escape are copied whole.
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most text has nothing to escape: one look at its bytes, then one copy.
+        if !s.utf8.contains(where: mayNeedEscape) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         var s = s
         s.withUTF8 { bytes in
             var plain = 0  // start of the run not yet copied
@@ -69,6 +75,16 @@ enum JSONValue {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// Bytes that may start something ``quote(_:into:)`` escapes: controls, `"`, `\\`, `<`, `>`, `&`, and the first
+    /// byte of U+2028 and U+2029.
+    @inline(__always)
+    static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == 0xE2
     }
 }
 
@@ -260,21 +276,27 @@ enum CSVWriter {
     /// followed by a combining mark is one Character but still a quote to every CSV reader, and CR LF is one
     /// Character that is neither CR nor LF.
     static func cell(_ value: String, into out: inout [UInt8]) {
-        let utf8 = value.utf8
-        let formula = utf8.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
-        let needsQuotes = formula || utf8.first == UInt8(ascii: "'")
-            || utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        if !needsQuotes {
-            out.append(contentsOf: utf8)
-            return
+        var value = value
+        value.withUTF8 { bytes in
+            let formula: Bool
+            switch bytes.first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: formula = true
+            default: formula = false
+            }
+            let needsQuotes = formula || bytes.first == UInt8(ascii: "'")
+                || bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+            if !needsQuotes {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            if formula { out.append(UInt8(ascii: "'")) }
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
-        if formula { out.append(UInt8(ascii: "'")) }
-        for byte in utf8 {
-            if byte == UInt8(ascii: "\"") { out.append(byte) }
-            out.append(byte)
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 
@@ -290,6 +312,12 @@ enum XMLText {
     static func escape(_ text: String, into out: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
+            // Most text (every address of the sitemap) has nothing to escape or drop.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == 0xEF }) {
+                out.append(contentsOf: bytes)
+                return
+            }
             var plain = 0
             var i = 0
             while i < bytes.count {

@@ -23,24 +23,33 @@ enum FileSystem {
     }
 
     /// The bytes of a regular file, judging its size (from the open file, in the same call) before reading any.
-    static func read(_ path: String, limit: Int) -> ReadResult {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    ///
+    /// `path` is relative to the folder open as `directory` (by default, the working directory): opening many
+    /// files of one folder by name spares the kernel walking the whole path to each.
+    static func read(_ path: String, relativeTo directory: Int32 = AT_FDCWD, limit: Int) -> ReadResult {
+        let fd = openat(directory, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return .failed }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .failed }
-        if Int(info.st_size) > limit { return .tooLarge(size: Int(info.st_size)) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                posixRead(fd, buffer.baseAddress! + done, buffer.count - done)
+        let size = Int(info.st_size)
+        if size > limit { return .tooLarge(size: size) }
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let count = posixRead(fd, buffer.baseAddress! + done, size - done)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                done += count
             }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            done += count
+            initialized = done
         }
-        return .bytes(done == bytes.count ? bytes : Array(bytes[..<done]), info)
+        return .bytes(bytes, info)
+    }
+
+    /// A folder opened for ``read(_:relativeTo:limit:)``; -1 if it cannot be.
+    static func openDirectory(_ path: String) -> Int32 {
+        open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     }
 
     /// What a path names, not following a final symbolic link.

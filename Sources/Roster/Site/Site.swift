@@ -31,8 +31,13 @@ public struct Site: Sendable {
         self.mediaSizes = mediaSizes
         providerByID = Dictionary(self.providers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         industryByID = Dictionary(industries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        casesByProvider = Dictionary(grouping: self.cases, by: \.provider).mapValues {
-            $0.sorted { ($0.date ?? Day(ordinal: 0), $1.id) > ($1.date ?? Day(ordinal: 0), $0.id) }
+        // Grouped and sorted by position, so that each case is copied once, into its provider's list.
+        let cases = self.cases
+        var positions: [String: [Int]] = [:]
+        for i in cases.indices { positions[cases[i].provider, default: []].append(i) }
+        casesByProvider = positions.mapValues { group in
+            group.sorted { a, b in (cases[a].date ?? Day(ordinal: 0), cases[b].id) > (cases[b].date ?? Day(ordinal: 0), cases[a].id) }
+                .map { cases[$0] }
         }
     }
 }

@@ -61,6 +61,9 @@ public enum SiteLoader {
     struct SourceFile: Sendable {
         var relativePath: String
         var absolutePath: String
+        /// The file's name, in the folder `folder`.
+        var name: String
+        var folder: String
     }
 
     private static func listEntries(_ content: String, _ folder: String, extensions: Set<String>,
@@ -95,7 +98,7 @@ public enum SiteLoader {
                                "文件名只有大小写不同：\(name) 与 \(other)", hint: "在不区分大小写的系统上它们是同一个文件，请改名或合并")
             }
             seenLowercased[name.lowercased()] = name
-            files.append(SourceFile(relativePath: relative, absolutePath: path))
+            files.append(SourceFile(relativePath: relative, absolutePath: path, name: name, folder: dir))
         }
         return files
     }
@@ -112,8 +115,11 @@ public enum SiteLoader {
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
     private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String], cache: LoadCache?,
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        // The files of one folder are opened relative to it (see `FileSystem.read`).
+        let folder = files.first.map { FileSystem.openDirectory($0.folder) } ?? -1
+        defer { if folder >= 0 { close(folder) } }
         var results = files.concurrentMap { file in
-            decodeFile(file, what: what, keys: keys, cache: cache, decode: decode)
+            decodeFile(file, in: folder, what: what, keys: keys, cache: cache, decode: decode)
         }
         var out = Decoded<T>()
         out.entries.reserveCapacity(results.count)
@@ -128,25 +134,30 @@ public enum SiteLoader {
         return out
     }
 
-    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, what: String, keys: [String], cache: LoadCache?,
+    /// Reads and decodes one file, opened by name in `folder` (the file's folder, open) or by its path if that is -1.
+    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, what: String, keys: [String],
+                                                    cache: LoadCache?,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         // Without a cache (check, build) the stamp comes from the file as it is read: one `lstat` fewer per file.
-        guard let cache else { return decodeFile(file, stamp: nil, what: what, keys: keys, decode: decode) }
+        guard let cache else { return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, decode: decode) }
         let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
         if let cached = cache.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
-        let decoded = decodeFile(file, stamp: stamp, what: what, keys: keys, decode: decode)
+        let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, decode: decode)
         cache.store(decoded, for: file.relativePath, stamp: stamp)
         return decoded
     }
 
     /// Reads and decodes one file; `stamp` is the file's ``FileStamp``, or nil to take it from the file as read.
-    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, stamp: UInt64?, what: String, keys: [String],
+    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, stamp: UInt64?, what: String,
+                                                    keys: [String],
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
         // The size is judged before reading, so a huge file costs no memory.
-        switch FileSystem.read(file.absolutePath, limit: ContentLimits.maxFileBytes) {
+        let read = folder >= 0 ? FileSystem.read(file.name, relativeTo: folder, limit: ContentLimits.maxFileBytes)
+            : FileSystem.read(file.absolutePath, limit: ContentLimits.maxFileBytes)
+        switch read {
         case .tooLarge(let size):
             return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
         case .failed:
