@@ -78,6 +78,24 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
+    /// Renames the folder `relative` to `destination`, for files whose folder is named after all of them: the search
+    /// index writes its result files as documents come in and names their folder by their hash at the end.
+    func moveFolder(_ relative: String, to destination: String) {
+        for name in [relative, destination] {
+            precondition(!name.hasPrefix("/") && !name.split(separator: "/").contains(".."), "unsafe output path")
+        }
+        let from = path.appendingPath(relative), to = path.appendingPath(destination)
+        lock.lock()
+        defer { lock.unlock() }
+        guard rename(from, to) == 0 else {
+            writeErrors.append(destination)
+            return
+        }
+        createdDirectories = Set(createdDirectories.map { dir in
+            dir == from || dir.hasPrefix(from + "/") ? to + dir.dropFirst(from.count) : dir
+        })
+    }
+
     func write(_ relative: String, _ text: String, kind: String) {
         write(relative, text.utf8, kind: kind)
     }

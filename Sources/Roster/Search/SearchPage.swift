@@ -9,13 +9,16 @@ extension SiteURLs {
 
 extension Builder {
     /// Writes the search index (manifest, term shards, one snippet file per document) and the `/search/` page.
+    ///
+    /// Feeds the index builder from `bodies`, as the page step can do item by item (see `SearchIndexBuilder`).
     static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder) {
-        let index = SearchIndex(documents: context.searchDocuments(bodies: bodies))
-        let files = index.files(industries: context.site.industries.map { ($0.id, $0.name) })
-        _ = files.all.concurrentMap { file in
-            folder.write("search/" + file.path, file.bytes, kind: "search")
-            return 0
-        }
+        let search = context.searchIndexBuilder(folder: folder)
+        let site = context.site
+        _ = site.providers.concurrentMap { search.add(context.searchDocument(provider: $0, bodyHTML: bodies.providers[$0.id])) }
+        _ = site.cases.concurrentMap { search.add(context.searchDocument(case: $0, bodyHTML: bodies.cases[$0.id])) }
+        _ = site.notices.concurrentMap { search.add(context.searchDocument(notice: $0, bodyHTML: bodies.notices[$0.id])) }
+        for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
+        search.finish()
         folder.write("search/index.html", context.searchPage(), kind: "search")
     }
 }
