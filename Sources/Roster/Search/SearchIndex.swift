@@ -1,14 +1,15 @@
 import Foundation
 
-// How the site's search index is built (see `SearchIndexBuilder`):
+// Building the site's index as pages are rendered, each body rendered once and then dropped:
 //
-//     let search = context.searchIndexBuilder(folder: folder)  // numbers every page's document up front
-//     // for each item, on any thread, in any order, once its Markdown body is rendered:
-//     search.add(context.searchDocument(case: item, bodyHTML: html))  // also provider:, notice:, industry:
-//     search.finish()  // after the last add: shards, manifest, versioned folder
+//     let search = context.searchIndexBuilder(folder: folder)   // numbers every page's document up front
+//     // per item, on any thread, in any order, as soon as its Markdown body is rendered:
+//     search.add(context.searchDocument(case: item, bodyHTML: html))          // likewise provider:, notice:
+//     for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
+//     search.finish()   // once the last add has returned: term shards, manifest, versioned folder
 //
-// `add` reads the document's terms and writes its result file at once, so no body is kept; `Builder.writeSearch`
-// does the same from the `Bodies` it is given.
+// `add` is thread-safe, reads the document's terms and writes its result file at once; the builder keeps compact
+// postings, never a body. `Builder.writeSearch` feeds it the same way from the `Bodies` it is given.
 
 /// The search index: for each term, the documents that contain it and in which fields.
 ///
@@ -78,7 +79,8 @@ public struct SearchIndex: Sendable {
 
     // MARK: - Files
 
-    /// The written form: paths relative to the site's `search/` folder, and their bytes.
+    /// The written form: paths relative to the site's `search/` folder, and their bytes. From a builder writing
+    /// into a folder, `documents` is empty: the result files were written as the documents came.
     public struct Files: Sendable {
         public var version: String
         public var manifest: [UInt8]
@@ -207,8 +209,9 @@ public struct SearchIndex: Sendable {
         }
         putVarint(others.count, into: &dense)
         _ = encodeSparse(others, codes, into: &dense)
-        // Sparse unless the dense form is smaller; the sparse one is abandoned as soon as it is not.
-        if !encodeSparse(list, codes, into: &out, limit: dense.count) {
+        // Sparse unless the dense form is smaller: sparse postings take a byte each at least, and the sparse form is
+        // abandoned as soon as it is longer.
+        if list.count > dense.count || !encodeSparse(list, codes, into: &out, limit: dense.count) {
             out.removeSubrange(start...)
             putVarint(list.count * 2 + 1, into: &out)
             out.append(contentsOf: dense)

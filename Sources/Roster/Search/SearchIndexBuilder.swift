@@ -2,13 +2,15 @@ import Foundation
 
 /// Builds the search index one document at a time, from any number of threads, in any order; see `SearchIndex`.
 ///
-/// Each `add` reads the document's terms into a small per-thread table, gives each term a number, appends the
-/// document to each term's postings, and writes (or, in memory, keeps) the document's result file: afterwards the
-/// builder holds four bytes per posting (or, for a term in a quarter of the documents or more, one byte per
-/// document), never the document's text. `finish` sorts the terms, encodes the shards and writes the manifest.
+/// Each `add` reads the document's terms into a per-thread table, gives each term a number, appends the document
+/// to each term's postings, and writes (or, in memory, keeps) the document's result file. What stays is four bytes
+/// per posting, or a byte per document for a term in more than an eighth of them, and the result file's hash: never
+/// the document's text. `finish` sorts the terms, encodes the shards and writes the manifest.
 ///
-/// Documents are numbered by `order`, given up front, so that their files can be written as they come and the
-/// files are the same whatever order and threads they came from.
+/// Documents are numbered by `order`, given up front, so that their result files can be written as they come, and
+/// the files are the same whatever the order and the threads they came in. Every document of `order` must be added
+/// exactly once, and `finish` called after the last `add` has returned; anything else is a programming error and
+/// stops the build.
 public final class SearchIndexBuilder: @unchecked Sendable {
     /// Where result files go.
     public enum Output {
@@ -69,12 +71,12 @@ public final class SearchIndexBuilder: @unchecked Sendable {
             for text in document.fields[field] ?? [] { SearchText.scan(text, into: &scratch) }
         }
         scratch.flush(doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
-        giveBack(scratch)
 
         var hash = SearchHash()
         hash.add(file)
         lock.lock()
         defer { lock.unlock() }
+        scratches.append(scratch)
         precondition(!finished, "search document added after finish")
         precondition(!added[doc], "search document \(document.key) added twice")
         added[doc] = true
@@ -92,12 +94,6 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return scratches.popLast() ?? DocumentTerms(table: terms)
-    }
-
-    private func giveBack(_ scratch: DocumentTerms) {
-        lock.lock()
-        scratches.append(scratch)
-        lock.unlock()
     }
 
     /// Encodes the index once every document is in. Writing into a folder, also writes the term shards and the
@@ -462,8 +458,8 @@ struct TermPostings {
     private var list: UnsafeMutablePointer<UInt32>?
     private var count = 0
     private var capacity = 0
-    /// Once the term is in a quarter of the documents, where a byte per document is smaller than four per posting:
-    /// the field bits per document, 0 where the term is absent.
+    /// Once a list would take more than a byte per document (the term is in more than an eighth of them): the
+    /// field bits per document, 0 where the term is absent.
     private var fieldsByDoc: UnsafeMutablePointer<UInt8>?
 
     @inline(__always)
@@ -509,7 +505,19 @@ struct TermPostings {
     func sortedList(documents: Int, into out: inout [UInt32]) {
         out.removeAll(keepingCapacity: true)
         if let fieldsByDoc {
-            for doc in 0..<documents where fieldsByDoc[doc] != 0 { out.append(UInt32(doc) << 5 | UInt32(fieldsByDoc[doc] - 1)) }
+            // Without a branch per document: every document is written, and kept only if the term is in it.
+            out.reserveCapacity(documents)
+            out.append(contentsOf: repeatElement(0, count: documents))
+            let kept = out.withUnsafeMutableBufferPointer { out in
+                var kept = 0
+                for doc in 0..<documents {
+                    let fields = UInt32(fieldsByDoc[doc])
+                    out[kept] = UInt32(doc) << 5 | (fields &- 1) & 31
+                    kept += fields == 0 ? 0 : 1
+                }
+                return kept
+            }
+            out.removeSubrange(kept...)
         } else if let list {
             out.append(contentsOf: UnsafeBufferPointer(start: list, count: count))
             out.sort()
