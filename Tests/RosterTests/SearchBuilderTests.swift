@@ -199,10 +199,16 @@ struct SearchBuilderTests {
                                     .related: n % 3 == 0 ? [randomText(&generator, pieces: 5)] : []],
                            industries: 0, types: 0, order: [])
         }
-        // One long document with thousands of different pairs, so every table has to grow.
-        let characters = (0..<12_000).map { _ in Character(Unicode.Scalar(0x4E00 + UInt32(generator.next() % 6000))!) }
-        documents.append(SearchDocument(kind: .notice, id: "long", url: "/long/", title: "长", meta: "",
-                                        fields: [.body: [String(characters)]], industries: 0, types: 0, order: []))
+        // Long documents with more different pairs and words than a thread remembers (`DocumentTerms.cacheLimit`),
+        // so every table grows and the caches are emptied, then documents using the same terms again.
+        let characters = String((0..<90_000).map { _ in Character(Unicode.Scalar(0x4E00 + UInt32(generator.next() % 6000))!) })
+        let numbers = (0..<70_000).map { "n\($0)" }.joined(separator: " ")
+        let others = String((0..<2000).map { _ in Character(Unicode.Scalar(0x8000 + UInt32(generator.next() % 3000))!) })
+        let long = [characters, numbers, String(characters.prefix(5000)) + others, "n1 n69999 n35000", String(characters.prefix(3000))]
+        for (n, text) in long.enumerated() {
+            documents.append(SearchDocument(kind: .notice, id: "long\(n)", url: "/long\(n)/", title: "长", meta: "",
+                                            fields: [.body: [text]], industries: 0, types: 0, order: []))
+        }
         return documents
     }
 
@@ -221,7 +227,7 @@ struct SearchBuilderTests {
             // Terms in every document and in a few: both kinds of storage and both encodings were used.
             let counts = index.sortedTerms.map { index.postings(for: $0).count }
             #expect(counts.contains { $0 * 4 >= documents.count } && counts.contains { $0 * 16 < documents.count })
-            #expect(index.sortedTerms.count > 10_000)
+            #expect(index.sortedTerms.count > 2 * DocumentTerms.cacheLimit)
         }
     }
 

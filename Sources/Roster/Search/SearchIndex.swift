@@ -114,11 +114,16 @@ public struct SearchIndex: Sendable {
         let fieldSets = SearchIndex.commonFieldSets(counts: counts)
         let codes = SearchIndex.codes(fieldSets)
         var shards = ShardWriter(shardBytes: shardBytes)
-        var postings: [UInt8] = []
+        var record: [UInt8] = []
+        var previous: [UInt32] = []
         for (term, list) in zip(sortedTerms, lists) {
-            postings.removeAll(keepingCapacity: true)
-            SearchIndex.encodePostings(list, documents: documentCount, codes: codes, into: &postings)
-            postings.withUnsafeBufferPointer { shards.append(term: term.unicodeScalars.map(\.value)[...], postings: $0) }
+            let scalars = term.unicodeScalars.map(\.value)
+            record.removeAll(keepingCapacity: true)
+            SearchIndex.putHeader(scalars[...], after: previous[...], into: &record)
+            let headerLength = record.count
+            SearchIndex.encodePostings(list, documents: documentCount, codes: codes, into: &record)
+            record.withUnsafeBufferPointer { shards.append(term: scalars[...], record: $0, headerLength: headerLength) }
+            previous = scalars
         }
         shards.finish()
         let documentFiles = documents.map(\.resultFile)
@@ -136,40 +141,30 @@ public struct SearchIndex: Sendable {
         return Files(version: version, manifest: manifest, shards: shards.shards, documents: documentFiles)
     }
 
-    /// Cuts terms, in sorted order, into shards of about `shardBytes`, each term written after the one before
-    /// it in the shard (see `files`).
+    /// Cuts terms, in sorted order, into shards of about `shardBytes` (see `files`).
+    ///
+    /// Each term comes as a record, its header written after the term before it in sorted order (`putHeader`) and
+    /// its postings (`encodePostings`), so that records can be made in parallel; a term that opens a shard has its
+    /// header written again, after nothing.
     struct ShardWriter {
         let shardBytes: Int
         private(set) var shards: [[UInt8]] = []
         private(set) var firstTerms: [String] = []
         private var count = 0
-        private var previous: [UInt32] = []
         private var body: [UInt8] = []
 
         init(shardBytes: Int) { self.shardBytes = shardBytes }
 
-        /// Adds a term with its encoded postings (`encodePostings`).
-        mutating func append(term scalars: ArraySlice<UInt32>, postings: UnsafeBufferPointer<UInt8>) {
+        /// Adds a term's record, of which the first `headerLength` bytes are the header.
+        mutating func append(term: ArraySlice<UInt32>, record: UnsafeBufferPointer<UInt8>, headerLength: Int) {
             if count > 0 && body.count >= shardBytes { finish() }
-            if count == 0 { firstTerms.append(String(unicodeScalars: Array(scalars))!) }
-            var shared = 0
-            while shared < previous.count && shared < scalars.count && previous[shared] == scalars[scalars.startIndex + shared] {
-                shared += 1
+            if count == 0 {
+                firstTerms.append(String(unicodeScalars: Array(term))!)
+                SearchIndex.putHeader(term, after: [], into: &body)
+                body.append(contentsOf: UnsafeBufferPointer(rebasing: record[headerLength...]))
+            } else {
+                body.append(contentsOf: record)
             }
-            let length = scalars.count - shared
-            SearchIndex.putVarint(shared * 32 + min(length, 31), into: &body)
-            if length >= 31 { SearchIndex.putVarint(length - 31, into: &body) }
-            for (i, scalar) in scalars.dropFirst(shared).enumerated() {
-                if i == 0 {
-                    let delta = Int(scalar) - Int(shared < previous.count ? previous[shared] : 0)
-                    SearchIndex.putVarint(delta >= 0 ? delta * 2 : -delta * 2 - 1, into: &body)
-                } else {
-                    SearchIndex.putVarint(Int(scalar), into: &body)
-                }
-            }
-            body.append(contentsOf: postings)
-            previous.removeAll(keepingCapacity: true)
-            previous.append(contentsOf: scalars)
             count += 1
         }
 
@@ -183,7 +178,28 @@ public struct SearchIndex: Sendable {
             shards.append(shard)
             body.removeAll(keepingCapacity: true)
             count = 0
-            previous.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes a term's header: `shared * 32 + length` (characters shared with `previous`, characters that follow; a
+    /// length of 31 or more continues in a second number), the first new character as the difference from
+    /// `previous`'s character at that place (zigzag), the others as code points.
+    static func putHeader(_ term: ArraySlice<UInt32>, after previous: ArraySlice<UInt32>, into out: inout [UInt8]) {
+        var shared = 0
+        while shared < previous.count && shared < term.count
+            && previous[previous.startIndex + shared] == term[term.startIndex + shared] {
+            shared += 1
+        }
+        let length = term.count - shared
+        putVarint(shared * 32 + min(length, 31), into: &out)
+        if length >= 31 { putVarint(length - 31, into: &out) }
+        for (i, scalar) in term.dropFirst(shared).enumerated() {
+            if i == 0 {
+                let delta = Int(scalar) - Int(shared < previous.count ? previous[previous.startIndex + shared] : 0)
+                putVarint(delta >= 0 ? delta * 2 : -delta * 2 - 1, into: &out)
+            } else {
+                putVarint(Int(scalar), into: &out)
+            }
         }
     }
 

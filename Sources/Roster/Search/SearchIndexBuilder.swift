@@ -122,39 +122,47 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         let codes = SearchIndex.codes(fieldSets)
         let documentCount = order.count
 
-        // Postings encoded in parallel, a run of sorted terms per task; then cut into shards in order.
-        let runs = Swift.max(1, Swift.min(sorted.count / 256, 64))
-        let encoded: [(bytes: [UInt8], ends: [Int])] = postings.withUnsafeMutableBufferPointer { buffer in
+        // Records made in parallel, a run of sorted terms per task, a few runs at a time (so the encoded postings
+        // held at once stay a small part of the index); each wave then cut into shards in order.
+        let runLength = 4096
+        let runCount = (sorted.count + runLength - 1) / runLength
+        let wave = 4 * ProcessInfo.processInfo.activeProcessorCount
+        var shards = SearchIndex.ShardWriter(shardBytes: shardBytes)
+        postings.withUnsafeMutableBufferPointer { buffer in
             let all = UncheckedSendable(buffer)
-            return Array(0..<runs).concurrentMap { run in
-                var bytes: [UInt8] = []
-                var ends: [Int] = []
-                var list: [UInt32] = []
-                for position in (sorted.count * run / runs)..<(sorted.count * (run + 1) / runs) {
-                    let id = Int(sorted[position])
-                    all.value[id].sortedList(documents: documentCount, into: &list)
-                    all.value[id].deallocate()
-                    all.value[id] = TermPostings()
-                    SearchIndex.encodePostings(list, documents: documentCount, codes: codes, into: &bytes)
-                    ends.append(bytes.count)
+            for first in stride(from: 0, to: runCount, by: wave) {
+                let records = Array(first..<Swift.min(first + wave, runCount)).concurrentMap { run in
+                    var bytes: [UInt8] = []
+                    var ends: [(header: Int, record: Int)] = []
+                    var list: [UInt32] = []
+                    for position in (run * runLength)..<Swift.min((run + 1) * runLength, sorted.count) {
+                        let id = Int(sorted[position])
+                        let start = bytes.count
+                        SearchIndex.putHeader(spelled.scalars(id), after: position == 0 ? [] : spelled.scalars(Int(sorted[position - 1])),
+                                              into: &bytes)
+                        let header = bytes.count - start
+                        all.value[id].sortedList(documents: documentCount, into: &list)
+                        all.value[id].deallocate()
+                        all.value[id] = TermPostings()
+                        SearchIndex.encodePostings(list, documents: documentCount, codes: codes, into: &bytes)
+                        ends.append((header, bytes.count))
+                    }
+                    return (bytes, ends)
                 }
-                return (bytes, ends)
+                for (n, run) in records.enumerated() {
+                    var start = 0
+                    run.0.withUnsafeBufferPointer { bytes in
+                        for (k, end) in run.1.enumerated() {
+                            let id = Int(sorted[(first + n) * runLength + k])
+                            shards.append(term: spelled.scalars(id), record: UnsafeBufferPointer(rebasing: bytes[start..<end.record]),
+                                          headerLength: end.header)
+                            start = end.record
+                        }
+                    }
+                }
             }
         }
         postings = []
-        var shards = SearchIndex.ShardWriter(shardBytes: shardBytes)
-        var position = 0
-        for run in encoded {
-            var start = 0
-            run.bytes.withUnsafeBufferPointer { bytes in
-                for end in run.ends {
-                    shards.append(term: spelled.scalars(Int(sorted[position])),
-                                  postings: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    start = end
-                    position += 1
-                }
-            }
-        }
         shards.finish()
 
         let version = SearchIndex.version(shards: shards.shards, documentHashes: hashes)
@@ -303,6 +311,8 @@ struct DocumentTerms: SearchTermSink {
     private var newFields: [UInt32] = []
     /// The bit of the field being read.
     var bit: UInt32 = 0
+    /// How many pairs, and how many words, a thread remembers the numbers of.
+    static let cacheLimit = 1 << 16
 
     init(table: TermTable) {
         self.table = table
@@ -330,6 +340,7 @@ struct DocumentTerms: SearchTermSink {
     }
 
     mutating func word(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if wordNumbers.count > DocumentTerms.cacheLimit { wordNumbers = WordTable() }
         let table = self.table
         let number = wordNumbers.value(bytes) { table.number(ofWord: bytes) }
         let slot = current.add(1 << 63 | UInt64(number))
@@ -367,6 +378,8 @@ struct DocumentTerms: SearchTermSink {
         }
         current.removeAll()
         if !newKeys.isEmpty {
+            // The caches hold the terms met most recently, not all: a real corpus has a million terms or so.
+            if hanNumbers.count > DocumentTerms.cacheLimit { hanNumbers.removeAll() }
             for (n, number) in table.numbers(ofHan: newKeys).enumerated() {
                 let key = newKeys[n]
                 if key < 0x10000 {
@@ -449,64 +462,85 @@ final class PostingStripe: @unchecked Sendable {
     }
 }
 
-/// One term's documents, in the order they were added.
+/// One term's documents, in the order they were added, in sixteen bytes.
 ///
-/// Nineteen million postings on 20,000 cases: kept in memory allocated here rather than in arrays, whose checks
-/// on every append were a fifth of the builder's time. `PostingStripe` frees them, or `finish` as it encodes them.
+/// Nineteen million postings on 20,000 cases, and on real text about a million terms, most of them in one or two
+/// documents: so a term's first two postings are kept in place, longer lists in memory allocated here (the checks
+/// of arrays on every append were a fifth of the builder's time), and a term in many documents as a byte per
+/// document. `PostingStripe` frees them, or `finish` as it encodes them.
 struct TermPostings {
-    /// `doc << 5 | fields - 1` per document.
-    private var list: UnsafeMutablePointer<UInt32>?
-    private var count = 0
-    private var capacity = 0
-    /// Once a list would take more than a byte per document (the term is in more than an eighth of them): the
-    /// field bits per document, 0 where the term is absent.
-    private var fieldsByDoc: UnsafeMutablePointer<UInt8>?
+    /// Up to two postings in place while `capacity` is 0; else the address of the list, or of the bytes per document.
+    private var storage: UInt64 = 0
+    private var count: UInt32 = 0
+    /// 0 while the postings are in place; `UInt32.max` once they are a byte per document.
+    private var capacity: UInt32 = 0
 
+    private static let byDocument = UInt32.max
+
+    private var list: UnsafeMutablePointer<UInt32> { UnsafeMutablePointer(bitPattern: UInt(storage))! }
+    private var fieldsByDoc: UnsafeMutablePointer<UInt8> { UnsafeMutablePointer(bitPattern: UInt(storage))! }
+
+    /// Adds a document, as `doc << 5 | fields - 1`; `documents` is how many there are in all.
     @inline(__always)
     mutating func add(doc: UInt32, fields: UInt8, documents: Int) {
-        if let fieldsByDoc {
+        if capacity == TermPostings.byDocument {
             fieldsByDoc[Int(doc)] = fields
             return
         }
-        if count == capacity { grow(documents: documents) }
-        if let fieldsByDoc {
-            fieldsByDoc[Int(doc)] = fields
+        let packed = doc << 5 | UInt32(fields - 1)
+        if capacity == 0 && count < 2 {
+            storage |= UInt64(packed) << (32 * UInt64(count))
+            count += 1
             return
         }
-        list![count] = doc << 5 | UInt32(fields - 1)
+        if capacity == 0 || count == capacity {
+            grow(documents: documents)
+            if capacity == TermPostings.byDocument {
+                fieldsByDoc[Int(doc)] = fields
+                return
+            }
+        }
+        list[Int(count)] = packed
         count += 1
     }
 
-    /// Makes room for one more posting: a list twice as long or, when that would take more than a byte per
+    /// Makes room for one more posting: a list half as long again or, when that would take more than a byte per
     /// document, a byte per document.
     private mutating func grow(documents: Int) {
-        let bigger = Swift.max(4, capacity * 2)
+        let bigger = Swift.max(8, Int(capacity) + Int(capacity) / 2)
+        var old: [UInt32] = []
+        appendList(to: &old)
+        deallocate()
         if bigger * 4 >= documents && documents >= 64 {
             let map = UnsafeMutablePointer<UInt8>.allocate(capacity: documents)
             map.initialize(repeating: 0, count: documents)
-            for n in 0..<count { map[Int(list![n] >> 5)] = UInt8(list![n] & 31) + 1 }
-            list?.deallocate()
-            list = nil
+            for packed in old { map[Int(packed >> 5)] = UInt8(packed & 31) + 1 }
+            storage = UInt64(UInt(bitPattern: map))
             count = 0
-            capacity = 0
-            fieldsByDoc = map
-            return
+            capacity = TermPostings.byDocument
+        } else {
+            let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
+            grown.initialize(from: old, count: old.count)
+            storage = UInt64(UInt(bitPattern: grown))
+            capacity = UInt32(bigger)
         }
-        let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
-        if let list {
-            grown.moveInitialize(from: list, count: count)
-            list.deallocate()
+    }
+
+    /// Appends the postings of a term not stored by document, in the order added.
+    private func appendList(to out: inout [UInt32]) {
+        if capacity == 0 {
+            for n in 0..<Int(count) { out.append(UInt32(truncatingIfNeeded: storage >> (32 * UInt64(n)))) }
+        } else {
+            out.append(contentsOf: UnsafeBufferPointer(start: list, count: Int(count)))
         }
-        list = grown
-        capacity = bigger
     }
 
     /// The postings in document order, as `doc << 5 | fields - 1`.
     func sortedList(documents: Int, into out: inout [UInt32]) {
         out.removeAll(keepingCapacity: true)
-        if let fieldsByDoc {
+        if capacity == TermPostings.byDocument {
             // Without a branch per document: every document is written, and kept only if the term is in it.
-            out.reserveCapacity(documents)
+            let fieldsByDoc = self.fieldsByDoc
             out.append(contentsOf: repeatElement(0, count: documents))
             let kept = out.withUnsafeMutableBufferPointer { out in
                 var kept = 0
@@ -518,16 +552,15 @@ struct TermPostings {
                 return kept
             }
             out.removeSubrange(kept...)
-        } else if let list {
-            out.append(contentsOf: UnsafeBufferPointer(start: list, count: count))
+        } else {
+            appendList(to: &out)
             out.sort()
         }
     }
 
     /// Frees the postings; the value must not be used after.
     func deallocate() {
-        list?.deallocate()
-        fieldsByDoc?.deallocate()
+        if capacity == TermPostings.byDocument { fieldsByDoc.deallocate() } else if capacity > 0 { list.deallocate() }
     }
 }
 
