@@ -66,7 +66,7 @@ public enum Builder {
         do {
             let claimed = try Publisher.makeStaging(for: output)
             staging = claimed.path
-            folder = OutputFolder(path: staging, previous: claimed.holds)
+            folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output))
         } catch {
             report.failure = error.message
             return report

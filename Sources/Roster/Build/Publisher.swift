@@ -42,6 +42,13 @@ enum Publisher {
         return (staging, nil)
     }
 
+    /// The published folder and its manifest, if there is one to read.
+    static func published(_ output: String) -> (path: String, manifest: OutputManifest)? {
+        guard FileSystem.isDirectory(output), !FileSystem.isSymlink(output),
+              let manifest = FileSystem.read(manifestPath(of: output)).flatMap(OutputManifest.parse) else { return nil }
+        return (output, manifest)
+    }
+
     /// `.Site.previous` beside `Site`: the generation the last build replaced, kept for the next build to reuse.
     static func previousGeneration(of output: String) -> String {
         output.parentPath.appendingPath(".\(output.lastPathComponent).previous")
