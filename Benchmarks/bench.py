@@ -7,7 +7,8 @@ For each corpus size it generates (or reuses) the corpus, does one untimed warm-
 timed run reads from the page cache: the benchmark measures the build, not the disk), then alternates timed full
 builds of Roster and Hugo into emptied output folders, `--runs` times, under `/usr/bin/time -v`; before each timed
 run it syncs the disk and waits for the shared cores to be idle (`--quiet`).  It then times
-`roster check`, a rebuild over the existing site after one case file changed (the incremental case), and two floors:
+`roster check`, a rebuild with nothing changed, a rebuild after one case file changed (the incremental case), and two
+floors:
 reading every content file and `cmark-gfm` rendering all bodies on one core.  It prints medians (min-max) and writes
 the same tables as Markdown to `<work>/results.md`.
 """
@@ -122,6 +123,18 @@ def rmtree(path):
         shutil.rmtree(path)
 
 
+def clean_output(out):
+    """Removes a Roster output folder and what a build keeps beside it (the previous generation and the manifests),
+    so the next build starts from nothing: a full build, every page made and written."""
+    parent, name = os.path.split(out.rstrip("/"))
+    rmtree(out)
+    rmtree(os.path.join(parent, "." + name + ".previous"))
+    for extra in (".manifest", ".previous.manifest"):
+        path = os.path.join(parent, "." + name + extra)
+        if os.path.lexists(path):
+            os.remove(path)
+
+
 def corpus(work, cases):
     """Generates the corpus for `cases` unless an identical one (same generator, same size) is already there."""
     site = os.path.join(work, "site-%d" % cases)
@@ -207,12 +220,12 @@ def main(argv):
         if use_hugo and not hugo_here:
             print("  (Hugo skipped at this size: --hugo-max-cases %d)" % args.hugo_max_cases)
         # Warm-up: fills the page cache and proves the corpus builds.
-        rmtree(out); timed_once(build)
+        clean_output(out); timed_once(build)
         if hugo_here:
             rmtree(hugo_out); timed_once(hugo)
-        r, h, check, inc = [], [], [], []
+        r, h, check, same, inc = [], [], [], [], []
         for run in range(args.runs):
-            r.append(timed(build, args, before=lambda: rmtree(out)))
+            r.append(timed(build, args, before=lambda: clean_output(out)))
             line = "  run %d: roster %.2f s (CPU %.2f s, %.0f MB; others used %.0f%% of the cores)" % (
                 run + 1, r[-1].wall, r[-1].cpu, r[-1].rss, r[-1].others * 100)
             if hugo_here:
@@ -226,7 +239,15 @@ def main(argv):
             check.append(timed([roster, "check", "--root", site], args))
         print("  check: %s s" % spread([x.wall for x in check]), flush=True)
 
-        # Incremental: the site exists (from the last run); one case file changes; build again.
+        # Rebuilds over the existing site: twice first, so the build reuses the generation before the published one
+        # (see OutputManifest) as it does from the third build on; then timed with nothing changed.
+        for _ in range(2):
+            timed_once(build)
+        for _ in range(args.runs):
+            same.append(timed(build, args))
+        print("  rebuild, nothing changed: %s s" % spread([x.wall for x in same]), flush=True)
+
+        # Incremental: one case file changes; build again.
         restore = change_one_case(site)
         try:
             for _ in range(args.runs):
@@ -247,7 +268,7 @@ def main(argv):
         if cmark:
             for _ in range(args.runs):
                 cmark_s.append(timed([cmark] + CMARK_EXTENSIONS + [bodies], args).wall)
-        rows.append((cases, r, h, check, inc, read_s, size, cmark_s, os.path.getsize(bodies)))
+        rows.append((cases, r, h, check, same, inc, read_s, size, cmark_s, os.path.getsize(bodies)))
         report(header, rows, step_tables, work)
 
     return 0
@@ -256,18 +277,18 @@ def main(argv):
 def report(header, rows, step_tables, work):
     """Prints the results table and writes it to `<work>/results.md` (after every size, so a long run keeps what it has)."""
     lines = ["| cases | Roster build s | Hugo build s | Roster/Hugo | Roster CPU s | Hugo CPU s | Roster peak MB | Hugo peak MB "
-             "| `roster check` s | rebuild after 1 case changed s | floor: read files s | floor: cmark-gfm 1 core s "
-             "| worst interference |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for cases, r, h, check, inc, read_s, size, cmark_s, body_bytes in rows:
+             "| `roster check` s | rebuild, nothing changed s | rebuild after 1 case changed s | floor: read files s "
+             "| floor: cmark-gfm 1 core s | worst interference |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for cases, r, h, check, same, inc, read_s, size, cmark_s, body_bytes in rows:
         def col(runs, key, fmt="%.1f"):
             return fmt % med([getattr(x, key) for x in runs]) if runs else "—"
         ratio = "%.2f" % (med([x.wall for x in r]) / med([x.wall for x in h])) if h else "—"
-        lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f (%d MB) | %s (%d MB) | %s |" % (
+        lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f (%d MB) | %s (%d MB) | %s |" % (
             cases, spread([x.wall for x in r]), spread([x.wall for x in h]), ratio, col(r, "cpu"), col(h, "cpu"),
-            col(r, "rss", "%.0f"), col(h, "rss", "%.0f"), spread([x.wall for x in check]), spread([x.wall for x in inc]),
-            read_s, size / 1e6, spread(cmark_s), body_bytes / 1e6,
-            "%.0f%%" % (100 * max(x.others for x in r + h + check + inc))))
+            col(r, "rss", "%.0f"), col(h, "rss", "%.0f"), spread([x.wall for x in check]), spread([x.wall for x in same]),
+            spread([x.wall for x in inc]), read_s, size / 1e6, spread(cmark_s), body_bytes / 1e6,
+            "%.0f%%" % (100 * max(x.others for x in r + h + check + same + inc))))
     names = list(next(iter(step_tables.values())).keys())
     step_lines = ["| step (median ms) | " + " | ".join("%d cases" % c for c in step_tables) + " |",
                   "|---|" + "---:|" * len(step_tables)]

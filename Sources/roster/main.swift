@@ -104,7 +104,8 @@ extension RosterCommand {
                          "ics": "日历文件"]
             let pages = kinds.keys.sorted().map { "\(kinds[$0]!) \(report.written[$0] ?? 0)" }.joined(separator: "，")
             let total = report.written.values.reduce(0, +)
-            print("已构建 \(outputPath ?? root + "/Site")：\(pages)；共 \(total) 个文件，用时 \(String(format: "%.2f", report.totalSeconds)) 秒"
+            let unchanged = report.unchanged > 0 ? "（其中 \(report.unchanged) 个与上次相同，未重写）" : ""
+            print("已构建 \(outputPath ?? root + "/Site")：\(pages)；共 \(total) 个文件\(unchanged)，用时 \(String(format: "%.2f", report.totalSeconds)) 秒"
                   + (report.findings.warningCount > 0 ? "（\(report.findings.warningCount) 个警告）" : ""))
         }
     }

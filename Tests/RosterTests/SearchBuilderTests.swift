@@ -7,7 +7,11 @@ private let defaultSite: (context: RenderContext, bodies: Builder.Bodies) = {
     let site = SiteLoader.load(root: repositoryRoot).site!
     let theme = Theme.load(root: repositoryRoot, name: "default", language: "zh-CN").0!
     let context = RenderContext(site: site, theme: theme, now: Day(iso: "2024-02-10")!)
-    return (context, Builder.renderBodies(context))
+    var bodies = Builder.Bodies()
+    for provider in site.providers { bodies.providers[provider.id] = context.markdown.render(provider.body.text).html }
+    for item in site.cases { bodies.cases[item.id] = context.markdown.render(item.body.text).html }
+    for notice in site.notices { bodies.notices[notice.id] = context.markdown.render(notice.body.text).html }
+    return (context, bodies)
 }()
 
 /// A fixed sequence of pseudo-random numbers (SplitMix64), so a failing case fails again.

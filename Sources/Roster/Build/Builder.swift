@@ -9,6 +9,8 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// The day states are shown as of; default today in Asia/Shanghai.
     public var now: Day?
+    /// Decoded files kept from an earlier build in the same process (`roster serve`).
+    public var cache: LoadCache?
 
     public init(root: String, output: String? = nil, theme: String = "default", baseURL: String? = nil, now: Day? = nil) {
         self.root = root
@@ -25,6 +27,8 @@ public struct BuildOptions: Sendable {
 public struct BuildReport: Sendable {
     public var findings: [Finding] = []
     public var written: [String: Int] = [:]
+    /// Of the files written, how many already held the same bytes from an earlier build and were left as they were.
+    public var unchanged = 0
     public var steps: [(name: String, seconds: Double)] = []
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
     public var failure: String?
@@ -39,7 +43,7 @@ public enum Builder {
         var report = BuildReport()
         var clock = StepClock()
 
-        let loaded = clock.step("Load content", into: &report) { SiteLoader.load(root: options.root) }
+        let loaded = clock.step("Load content", into: &report) { SiteLoader.load(root: options.root, cache: options.cache) }
         report.findings = loaded.findings
         guard var site = loaded.site else { return report }
         if let baseURL = options.baseURL { site.config.override(baseURL: baseURL) }
@@ -58,59 +62,90 @@ public enum Builder {
             return report
         }
         let staging: String
-        do { staging = try Publisher.makeStaging(for: output) } catch {
+        let folder: OutputFolder
+        do {
+            let claimed = try Publisher.makeStaging(for: output)
+            staging = claimed.path
+            folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output))
+        } catch {
             report.failure = error.message
             return report
         }
-        let folder = OutputFolder(path: staging)
         let context = RenderContext(site: site, theme: theme, now: options.now ?? Day.todayInShanghai())
         let pages = PageList(urls: context.urls)
 
         clock.step("Copy theme assets and media", into: &report) { copyAssets(context, folder) }
-        let bodies = clock.step("Render Markdown", into: &report) { renderBodies(context) }
-        clock.step("Render provider pages", into: &report) {
-            render(site.providers, folder, pages, kind: "provider", path: context.urls.provider) {
-                context.providerPage($0, bodyHTML: bodies.providers[$0.id] ?? "")
+        // A page whose file already holds what the same inputs made is not made again (see PageFingerprints).
+        let fingerprints = clock.step("Fingerprint pages", into: &report) {
+            PageFingerprints(site: site, themePath: theme.path, now: context.now)
+        }
+        let everything = fingerprints.everything
+        let searchKept = folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
+        // Each body is rendered from Markdown right where its page is made, on the same thread; bodies are kept
+        // only for the search index, when it is made again.
+        var bodies = Bodies()
+        bodies.providers = clock.step("Render provider pages", into: &report) {
+            renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body,
+                        markdown: context.markdown, keepBodies: !searchKept, fingerprint: fingerprints.provider) {
+                context.providerPage($0, bodyHTML: $1)
             }
         }
-        clock.step("Render case pages", into: &report) {
-            render(site.cases, folder, pages, kind: "case", path: context.urls.case) {
-                context.casePage($0, bodyHTML: bodies.cases[$0.id] ?? "")
+        bodies.cases = clock.step("Render case pages", into: &report) {
+            renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body,
+                        markdown: context.markdown, keepBodies: !searchKept, fingerprint: fingerprints.case) {
+                context.casePage($0, bodyHTML: $1)
             }
         }
-        clock.step("Render notice pages", into: &report) {
-            render(site.notices, folder, pages, kind: "notice", path: context.urls.notice) {
-                context.noticePage($0, bodyHTML: bodies.notices[$0.id] ?? "")
+        bodies.notices = clock.step("Render notice pages", into: &report) {
+            renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
+                        markdown: context.markdown, keepBodies: true, fingerprint: { _ in everything }) {
+                context.noticePage($0, bodyHTML: $1)
             }
         }
         clock.step("Render industry directories", into: &report) {
-            render(site.industries, folder, pages, kind: "industry", path: context.urls.industry) { context.industryPage($0) }
+            render(site.industries, folder, pages, kind: "industry", path: context.urls.industry,
+                   fingerprint: { fingerprints.industry($0.id) }) { context.industryPage($0) }
         }
         clock.step("Render lists and home page", into: &report) {
-            let lists: [(String, () -> String)] = [
+            let lists: [(String, () -> [UInt8])] = [
                 (context.urls.home, context.homePage), (context.urls.industries, context.industriesPage),
                 (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
                 (context.urls.data, context.dataPage),
             ]
-            for (path, make) in lists { write(page: path, make(), folder, pages, kind: "list") }
-            folder.write("404.html", context.notFoundPage(), kind: "404")
+            for (path, make) in lists {
+                pages.add(path)
+                let file = context.urls.outputFile(path)
+                if !folder.keep(file, fingerprint: everything, kind: "list") { folder.write(file, make(), kind: "list", fingerprint: everything) }
+            }
+            if !folder.keep("404.html", fingerprint: everything, kind: "404") {
+                folder.write("404.html", context.notFoundPage(), kind: "404", fingerprint: everything)
+            }
+        }
+        // The rest depends on everything: made again whenever anything changed.
+        func file(_ relative: String, kind: String, _ make: () -> [UInt8]) {
+            if !folder.keep(relative, fingerprint: everything, kind: kind) { folder.write(relative, make(), kind: kind, fingerprint: everything) }
+        }
+        func file(_ relative: String, kind: String, _ make: () -> String) {
+            if !folder.keep(relative, fingerprint: everything, kind: kind) { folder.write(relative, make(), kind: kind, fingerprint: everything) }
         }
         clock.step("Write calendars", into: &report) {
             // Not pages: they stay out of the sitemap and are counted as "ics" in the summary.
             for notice in site.notices where context.hasCalendar(notice) {
-                folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), context.noticeCalendar(notice), kind: "ics")
+                file(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics") { context.noticeCalendar(notice) }
             }
-            folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), context.deadlinesCalendar(), kind: "ics")
+            file(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics") { context.deadlinesCalendar() }
         }
-        clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder) }
+        if !searchKept {
+            clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder, fingerprint: everything) }
+        }
         clock.step("Write feed, sitemap and open data", into: &report) {
-            folder.write("notices/feed.xml", context.atomFeed(bodies: bodies.notices), kind: "feed")
-            folder.write("sitemap.xml", context.sitemap(pages: pages.all), kind: "sitemap")
-            folder.write("robots.txt", context.robots(), kind: "robots")
-            folder.write("data/providers.json", context.providersJSON(), kind: "data")
-            folder.write("data/providers.csv", context.providersCSV(), kind: "data")
-            folder.write("data/cases.json", context.casesJSON(), kind: "data")
-            folder.write("data/cases.csv", context.casesCSV(), kind: "data")
+            file("notices/feed.xml", kind: "feed") { context.atomFeed(bodies: bodies.notices) }
+            file("sitemap.xml", kind: "sitemap") { context.sitemap(pages: pages.all) }
+            file("robots.txt", kind: "robots") { context.robots() }
+            file("data/providers.json", kind: "data") { context.providersJSON() }
+            file("data/providers.csv", kind: "data") { context.providersCSV() }
+            file("data/cases.json", kind: "data") { context.casesJSON() }
+            file("data/cases.csv", kind: "data") { context.casesCSV() }
         }
         if !folder.writeErrors.isEmpty {
             report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"
@@ -118,13 +153,16 @@ public enum Builder {
             return report
         }
         do {
-            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in try Publisher.publish(staging: staging, to: output) }
+            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in
+                try Publisher.publish(staging: staging, to: output, manifest: folder.finish())
+            }
             report.published = true
         } catch {
             report.failure = error.message
             try? FileManager.default.removeItem(atPath: staging)
         }
         report.written = folder.writtenByKind
+        report.unchanged = folder.unchanged
         return report
     }
 
@@ -162,16 +200,6 @@ public enum Builder {
         var notices: [String: String] = [:]
     }
 
-    static func renderBodies(_ context: RenderContext) -> Bodies {
-        func renderAll(_ items: [(String, MarkdownBody)]) -> [String: String] {
-            let html = items.concurrentMap { context.markdown.render($0.1.text).html }
-            return Dictionary(uniqueKeysWithValues: zip(items.map(\.0), html))
-        }
-        return Bodies(providers: renderAll(context.site.providers.map { ($0.id, $0.body) }),
-                      cases: renderAll(context.site.cases.map { ($0.id, $0.body) }),
-                      notices: renderAll(context.site.notices.map { ($0.id, $0.body) }))
-    }
-
     static func copyAssets(_ context: RenderContext, _ folder: OutputFolder) {
         for (_, asset) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
             folder.write("assets/" + asset.outputName, asset.bytes, kind: "asset")
@@ -183,18 +211,43 @@ public enum Builder {
     }
 
     static func render<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
-                                                   path: @Sendable (String) -> String, page: @Sendable (T) -> String)
+                                                   path: @Sendable (String) -> String, fingerprint: @Sendable (T) -> UInt64,
+                                                   page: @Sendable (T) -> [UInt8])
     where T.ID == String {
         _ = items.concurrentMap { item in
-            write(page: path(item.id), page(item), folder, pages, kind: kind)
+            let url = path(item.id)
+            pages.add(url)
+            let file = pages.urls.outputFile(url)
+            let print = fingerprint(item)
+            if !folder.keep(file, fingerprint: print, kind: kind) { folder.write(file, page(item), kind: kind, fingerprint: print) }
             return 0
         }
     }
 
-    static func write(page path: String, _ html: String, _ folder: OutputFolder, _ pages: PageList, kind: String) {
-        folder.write(pages.urls.outputFile(path), html, kind: kind)
-        pages.add(path)
+    /// Renders each item's Markdown body and then its page, and writes the page, unless the page's file already
+    /// holds what its fingerprint says; returns the bodies' HTML by id when `keepBodies` (for the search index and
+    /// the feed), else an empty dictionary.
+    static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
+                                                        path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
+                                                        markdown: Markdown, keepBodies: Bool, fingerprint: @Sendable (T) -> UInt64,
+                                                        page: @Sendable (T, String) -> [UInt8]) -> [String: String]
+    where T.ID == String {
+        let html = items.concurrentMap { item -> String in
+            let url = path(item.id)
+            pages.add(url)
+            let file = pages.urls.outputFile(url)
+            let print = fingerprint(item)
+            if folder.keep(file, fingerprint: print, kind: kind) {
+                return keepBodies ? markdown.render(body(item).text).html : ""
+            }
+            let bodyHTML = markdown.render(body(item).text).html
+            folder.write(file, page(item, bodyHTML), kind: kind, fingerprint: print)
+            return keepBodies ? bodyHTML : ""
+        }
+        guard keepBodies else { return [:] }
+        return Dictionary(uniqueKeysWithValues: zip(items.map(\.id), html))
     }
+
 }
 
 /// The pages written, for the sitemap.

@@ -144,7 +144,7 @@ extension RenderContext {
             })
     }
 
-    func dataPage() -> String {
+    func dataPage() -> [UInt8] {
         let frame = page(title: t("data.title"), path: urls.data, section: .data, breadcrumbs: [(t("data.title"), urls.data)])
         let files: [[String: Any]] = [
             ["title": t("data.providers_json"), "href": urls.data + "providers.json", "format": "JSON", "count": site.providers.count],
@@ -157,7 +157,7 @@ extension RenderContext {
         return render("data", frame: frame, ["files": files])
     }
 
-    func notFoundPage() -> String {
+    func notFoundPage() -> [UInt8] {
         var frame = page(title: t("not_found.title"), path: urls.basePath + "404.html", section: .none)
         frame["noindex"] = true
         return render("404", frame: frame, [:])

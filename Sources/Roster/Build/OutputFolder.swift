@@ -1,6 +1,9 @@
 import Foundation
 
-/// The folder a build writes into: a fresh staging folder beside the output, swapped in at the end.
+/// The folder a build writes into: a staging folder beside the output, swapped in at the end.
+///
+/// The staging folder is either new or the generation before the published one, reused: then only the files
+/// whose bytes changed are written, and files the new build does not make are removed (see ``OutputManifest``).
 ///
 /// Writes go only to paths made from validated slugs and theme or media names, always below `path`.
 public final class OutputFolder: @unchecked Sendable {
@@ -9,68 +12,192 @@ public final class OutputFolder: @unchecked Sendable {
     private var counts: [String: Int] = [:]
     private var createdDirectories: Set<String> = []
     private(set) var writeErrors: [String] = []
+    /// What the folder held when the build began (a previous generation), if it is being reused.
+    private let previous: OutputManifest?
+    /// What it holds now: every file this build wrote or found already written.
+    private var current = OutputManifest()
+    /// Files whose bytes were already there, so were not written again.
+    private(set) var unchanged = 0
 
-    init(path: String) { self.path = path }
+    /// The published site and what its manifest says it holds: a file made from the same fingerprint there is
+    /// copied from it (after checking it is untouched) instead of being made again.
+    private let published: (path: String, manifest: OutputManifest)?
 
-    /// Writes `bytes` to `relative` (e.g. `providers/x/index.html`), counting it under `kind`.
-    func write(_ relative: String, _ bytes: some Collection<UInt8>, kind: String) {
+    /// A folder to fill; `previous` describes what is in it already (see ``OutputManifest``), nil when it is empty.
+    init(path: String, previous: OutputManifest? = nil, published: (path: String, manifest: OutputManifest)? = nil) {
+        self.path = path
+        self.previous = previous
+        self.published = published
+    }
+
+    /// Whether `relative` already holds what would be made from `fingerprint` (see ``PageFingerprints``); if so the
+    /// file is kept and counted under `kind`, and need not be made.
+    func keep(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
+        guard fingerprint != 0 else { return false }
+        if let old = previous?.files[relative], old.fingerprint == fingerprint {
+            record(relative, old, kind: kind, unchanged: true)
+            return true
+        }
+        return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
+    }
+
+    /// The folder being written is the generation before the published one: what changed in between is copied
+    /// from the published site when the fingerprints say it is what this build would make.
+    private func copyFromPublished(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
+        guard let published, let entry = published.manifest.files[relative], entry.fingerprint == fingerprint else { return false }
+        let source = published.path.appendingPath(relative)
+        guard let now = OutputManifest.stat(source, directory: false), now.inode == entry.inode, now.size == entry.size,
+              now.modified == entry.modified, let bytes = FileSystem.read(source), bytes.count == entry.size else { return false }
+        write(relative, bytes, kind: kind, fingerprint: fingerprint)
+        return true
+    }
+
+    /// Keeps every file under `folder` (`search/`) when `marker` there was made from `fingerprint`: for steps that
+    /// write many files from one input, such as the search index. Returns whether they were kept.
+    func keepAll(under folder: String, marker: String, fingerprint: UInt64, kind: String) -> Bool {
+        guard fingerprint != 0 else { return false }
+        if let previous, previous.files[marker]?.fingerprint == fingerprint {
+            for (relative, file) in previous.files where relative.hasPrefix(folder) {
+                record(relative, file, kind: kind, unchanged: true)
+            }
+            return true
+        }
+        guard let published, published.manifest.files[marker]?.fingerprint == fingerprint else { return false }
+        let files = published.manifest.files.filter { $0.key.hasPrefix(folder) }.map { ($0.key, $0.value.fingerprint) }
+        let copied = files.concurrentMap { relative, print in copyFromPublished(relative, fingerprint: print, kind: kind) }
+        // A file that could not be copied (touched by hand) leaves the folder incomplete: it is made again.
+        return !copied.contains(false)
+    }
+
+    /// Writes `bytes` to `relative` (e.g. `providers/x/index.html`), counting it under `kind`; `fingerprint` says
+    /// what it was made from, for the next build.
+    func write(_ relative: String, _ bytes: some Collection<UInt8>, kind: String, fingerprint: UInt64 = 0) {
+        if let written = bytes.withContiguousStorageIfAvailable({
+            write(relative, UnsafeRawBufferPointer($0), kind: kind, fingerprint: fingerprint)
+        }) {
+            return written
+        }
+        Array(bytes).withUnsafeBytes { write(relative, $0, kind: kind, fingerprint: fingerprint) }
+    }
+
+    private func write(_ relative: String, _ bytes: UnsafeRawBufferPointer, kind: String, fingerprint: UInt64) {
         precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
-        let full = path.appendingPath(relative)
-        let dir = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
-        prepare(dir, kind: kind)
-        if !Self.writeFile(full, bytes) {
+        let hash = ContentHash.fast(bytes)
+        if var old = previous?.files[relative], old.hash == hash, old.size == bytes.count {
+            old.fingerprint = fingerprint
+            record(relative, old, kind: kind, unchanged: true)
+            return
+        }
+        prepare(relative)
+        if var file = Self.writeFile(path.appendingPath(relative), bytes) {
+            file.hash = hash
+            file.fingerprint = fingerprint
+            record(relative, file, kind: kind, unchanged: false)
+        } else {
             lock.lock()
             writeErrors.append(relative)
             lock.unlock()
         }
     }
 
-    /// Counts a file and makes sure its folder exists before any thread writes into it. The folder is created under
-    /// the lock: a thread that found it already claimed must not write before the claiming thread has created it
-    /// (the search index's parallel writes into fresh folders failed now and then that way).
-    private func prepare(_ dir: String, kind: String) {
+    private func record(_ relative: String, _ file: OutputManifest.File, kind: String, unchanged: Bool) {
         lock.lock()
         defer { lock.unlock() }
-        counts[kind, default: 0] += 1
-        guard createdDirectories.insert(dir).inserted else { return }
+        // A file recorded twice (copied, then made after all) counts once.
+        if current.files.updateValue(file, forKey: relative) == nil { counts[kind, default: 0] += 1 }
+        if unchanged { self.unchanged += 1 }
+    }
+
+    /// Makes sure the file's folder exists before any thread writes into it. The folder is created under the lock:
+    /// a thread that found it already claimed must not write before the claiming thread has created it (the search
+    /// index's parallel writes into fresh folders failed now and then that way).
+    private func prepare(_ relative: String) {
+        let folder = relative.lastIndex(of: "/").map { String(relative[..<$0]) } ?? ""
+        guard !folder.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard createdDirectories.insert(folder).inserted, previous?.folders[folder] == nil else { return }
+        let dir = path.appendingPath(folder)
         if mkdir(dir, 0o755) != 0, errno != EEXIST {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
     }
 
     /// Writes a whole file with plain POSIX calls: no per-file fsync or temporary copy, since the build is made
-    /// atomic by swapping the whole staging folder in, not file by file.
-    static func writeFile(_ path: String, _ bytes: some Collection<UInt8>) -> Bool {
+    /// atomic by swapping the whole staging folder in, not file by file. Returns the file's size, inode and time.
+    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) -> OutputManifest.File? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let written: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
-            writeAll(fd, UnsafeRawBufferPointer(buffer))
-        }
-        if let written { return written }
-        return Array(bytes).withUnsafeBytes { writeAll(fd, $0) }
-    }
-
-    private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
-        while offset < buffer.count {
-            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0 { if errno == EINTR { continue }; return false }
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return nil }
             offset += n
         }
-        return true
+        var info = Glibc.stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return OutputManifest.File(hash: 0, size: Int(info.st_size), inode: UInt64(info.st_ino),
+                                   modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+
+    /// Removes what the previous generation had and this build did not write, and describes the folder as it is now.
+    func finish() -> OutputManifest {
+        lock.lock()
+        var manifest = current
+        lock.unlock()
+        if let previous {
+            for file in previous.files.keys where manifest.files[file] == nil {
+                unlink(path.appendingPath(file))
+            }
+        }
+        var folders: Set<String> = [""]
+        for file in manifest.files.keys {
+            var folder = file[...]
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard folders.insert(String(folder)).inserted else { break }
+            }
+        }
+        if let previous {
+            // Deepest first, so a folder is empty by the time it is removed.
+            for folder in previous.folders.keys.sorted(by: { $0.count > $1.count }) where !folders.contains(folder) {
+                rmdir(path.appendingPath(folder))
+            }
+        }
+        let list = Array(folders)
+        let stats = list.concurrentMap { folder in OutputManifest.stat(folder.isEmpty ? path : path.appendingPath(folder), directory: true) }
+        for (folder, info) in zip(list, stats) {
+            if let info { manifest.folders[folder] = info }
+        }
+        return manifest
     }
 
     /// Copies the file at `source` to `relative` without holding it in memory (media may be large).
+    ///
+    /// A copy already made from the same source (same size and modification time) is kept as it is.
     func copy(from source: String, to relative: String, kind: String) {
         precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
         let full = path.appendingPath(relative)
-        let dir = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
-        prepare(dir, kind: kind)
+        guard let origin = OutputManifest.stat(source, directory: false) else {
+            lock.lock(); writeErrors.append(relative); lock.unlock()
+            return
+        }
+        var identity = [UInt64(origin.size), UInt64(bitPattern: origin.modified), origin.inode]
+        let hash = identity.withUnsafeMutableBytes { ContentHash.fast(UnsafeRawBufferPointer($0)) }
+        if let old = previous?.files[relative], old.hash == hash, old.size == origin.size {
+            record(relative, old, kind: kind, unchanged: true)
+            return
+        }
+        prepare(relative)
         do {
+            if FileSystem.exists(full) { try FileManager.default.removeItem(atPath: full) }
             try FileManager.default.copyItem(atPath: source, toPath: full)
             // copyItem keeps the source's mode; the web server must be able to read every file.
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: full)
+            guard var file = OutputManifest.stat(full, directory: false) else { throw CocoaError(.fileReadUnknown) }
+            file.hash = hash
+            record(relative, file, kind: kind, unchanged: false)
         } catch {
             lock.lock()
             writeErrors.append(relative)
@@ -78,26 +205,34 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    /// Renames the folder `relative` to `destination`, for files whose folder is named after all of them: the search
-    /// index writes its result files as documents come in and names their folder by their hash at the end.
+    /// Renames the folder `relative` to `destination`, replacing whatever was there, for files whose folder is named
+    /// after all of them: the search index writes its files as documents come in and names their folder by their
+    /// hash at the end (a reused generation may hold a folder of that name already: the same files).
     func moveFolder(_ relative: String, to destination: String) {
         for name in [relative, destination] {
-            precondition(!name.hasPrefix("/") && !name.split(separator: "/").contains(".."), "unsafe output path")
+            precondition(!name.hasPrefix("/") && !name.split(separator: "/").contains("..") && !name.isEmpty, "unsafe output path")
         }
         let from = path.appendingPath(relative), to = path.appendingPath(destination)
         lock.lock()
         defer { lock.unlock() }
+        if FileSystem.exists(to) { try? FileManager.default.removeItem(atPath: to) }
         guard rename(from, to) == 0 else {
             writeErrors.append(destination)
             return
         }
-        createdDirectories = Set(createdDirectories.map { dir in
-            dir == from || dir.hasPrefix(from + "/") ? to + dir.dropFirst(from.count) : dir
-        })
+        func moved(_ name: String) -> String? {
+            name == relative ? destination : name.hasPrefix(relative + "/") ? destination + name.dropFirst(relative.count) : nil
+        }
+        for (name, file) in current.files {
+            guard let renamed = moved(name) else { continue }
+            current.files[name] = nil
+            current.files[renamed] = file
+        }
+        createdDirectories = Set(createdDirectories.map { moved($0) ?? $0 })
     }
 
-    func write(_ relative: String, _ text: String, kind: String) {
-        write(relative, text.utf8, kind: kind)
+    func write(_ relative: String, _ text: String, kind: String, fingerprint: UInt64 = 0) {
+        write(relative, text.utf8, kind: kind, fingerprint: fingerprint)
     }
 
     /// Files written per kind, for the build summary.

@@ -9,19 +9,54 @@ enum Publisher {
 
     struct Failure: Error { var message: String }
 
-    /// A fresh staging folder beside `output`, on the same file system so the swap is a rename.
-    static func makeStaging(for output: String) throws(Failure) -> String {
+    /// A staging folder beside `output`, on the same file system so the swap is a rename, with what it holds.
+    ///
+    /// The previous generation (the site the last build replaced) is reused when its manifest still describes it
+    /// exactly; otherwise it is deleted and the build starts from an empty folder.
+    static func makeStaging(for output: String) throws(Failure) -> (path: String, holds: OutputManifest?) {
         let parent = output.parentPath
         let name = output.lastPathComponent
         cleanStale(parent: parent, name: name)
         let staging = parent.appendingPath(".\(name).staging-\(builds.add(1, ordering: .relaxed).newValue)-\(getpid())")
         try? FileManager.default.removeItem(atPath: staging)
+        let previous = previousGeneration(of: output)
+        let manifestPath = previous + ".manifest"
+        if FileSystem.isDirectory(previous), !FileSystem.isSymlink(previous) {
+            let manifest = FileSystem.read(manifestPath).flatMap(OutputManifest.parse)
+            // Claim it first (a rename), then drop its manifest: a build killed from here on leaves an orphan
+            // staging folder, which the next build deletes, never a manifest that no longer tells the truth.
+            if let manifest, rename(previous, staging) == 0 {
+                unlink(manifestPath)
+                if manifest.matches(folder: staging) { return (staging, manifest) }
+                try? FileManager.default.removeItem(atPath: staging)
+            } else {
+                unlink(manifestPath)
+                try? FileManager.default.removeItem(atPath: previous)
+            }
+        }
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
             throw Failure(message: "无法创建临时输出文件夹 \(staging)：\(error.localizedDescription)")
         }
-        return staging
+        return (staging, nil)
+    }
+
+    /// The published folder and its manifest, if there is one to read.
+    static func published(_ output: String) -> (path: String, manifest: OutputManifest)? {
+        guard FileSystem.isDirectory(output), !FileSystem.isSymlink(output),
+              let manifest = FileSystem.read(manifestPath(of: output)).flatMap(OutputManifest.parse) else { return nil }
+        return (output, manifest)
+    }
+
+    /// `.Site.previous` beside `Site`: the generation the last build replaced, kept for the next build to reuse.
+    static func previousGeneration(of output: String) -> String {
+        output.parentPath.appendingPath(".\(output.lastPathComponent).previous")
+    }
+
+    /// `.Site.manifest` beside `Site`: what the published folder holds, written after each publish.
+    static func manifestPath(of output: String) -> String {
+        output.parentPath.appendingPath(".\(output.lastPathComponent).manifest")
     }
 
     /// Removes staging and retired folders left by builds that were killed.
@@ -40,13 +75,26 @@ enum Publisher {
         }
     }
 
-    /// Puts `staging` at `output` in one step (RENAME_EXCHANGE), then deletes the previous site.
-    static func publish(staging: String, to output: String) throws(Failure) {
+    /// Puts `staging` at `output` in one step (RENAME_EXCHANGE), keeps the previous site for the next build to reuse,
+    /// and records what the published folder now holds.
+    static func publish(staging: String, to output: String, manifest: OutputManifest) throws(Failure) {
+        let published = manifestPath(of: output)
+        let previous = previousGeneration(of: output)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDir) {
             guard isDir.boolValue else { throw Failure(message: "输出路径 \(output) 是一个文件，不是文件夹") }
+            // Read before the swap: it describes the site about to be replaced, which becomes the previous generation.
+            let outgoing = FileSystem.read(published)
+            unlink(published)
             if roster_exchange_paths(staging, output) == 0 {
-                try? FileManager.default.removeItem(atPath: staging)  // now holds the previous site
+                // `staging` now holds the previous site.
+                try? FileManager.default.removeItem(atPath: previous)
+                if let outgoing, rename(staging, previous) == 0 {
+                    _ = writeAtomically(outgoing, to: previous + ".manifest")
+                } else {
+                    try? FileManager.default.removeItem(atPath: staging)
+                }
+                _ = writeAtomically(manifest.serialized(), to: published)
                 return
             }
             // The file system cannot exchange: retire the old folder, then move the new one in.
@@ -63,6 +111,14 @@ enum Publisher {
                 throw Failure(message: "无法写入 \(output)：\(String(cString: strerror(errno)))")
             }
         }
+        _ = writeAtomically(manifest.serialized(), to: published)
+    }
+
+    /// Writes a small bookkeeping file through a temporary name, so it is whole or absent.
+    private static func writeAtomically(_ bytes: [UInt8], to path: String) -> Bool {
+        let temporary = path + ".tmp-\(getpid())"
+        guard bytes.withUnsafeBytes({ OutputFolder.writeFile(temporary, $0) }) != nil else { return false }
+        return rename(temporary, path) == 0
     }
 }
 

@@ -2,6 +2,9 @@
 public struct EntrySource: Sendable {
     public var location: SourceLocation
     public var fields: [String: SourceLocation]
+    /// Identifies the file as it was read (path, size, inode, modification time): pages made from this entry are
+    /// made again only when a stamp they depend on changes (see ``PageFingerprints``). 0 when unknown.
+    public var stamp: UInt64 = 0
 
     public init(location: SourceLocation, fields: [String: SourceLocation] = [:]) {
         self.location = location
@@ -24,3 +27,12 @@ public struct MarkdownBody: Sendable {
 
     public static let empty = MarkdownBody(text: "", firstLine: 1)
 }
+
+/// An entry read from a content file, which carries where it came from.
+protocol SourcedEntry: Sendable {
+    var source: EntrySource { get set }
+}
+
+extension Provider: SourcedEntry {}
+extension Case: SourcedEntry {}
+extension Notice: SourcedEntry {}

@@ -24,7 +24,7 @@ extension RenderContext {
         }
     }
 
-    func homePage() -> String {
+    func homePage() -> [UInt8] {
         let frame = page(title: site.config.title, path: urls.home, section: .home)
         let industries = site.industries.map { industry -> [String: Any] in
             ["name": industry.name, "href": urls.industry(industry.id), "summary": present(industry.summary),
@@ -55,7 +55,7 @@ extension RenderContext {
         return render("home", frame: frame, view)
     }
 
-    func industriesPage() -> String {
+    func industriesPage() -> [UInt8] {
         let frame = page(title: t("industries.title"), path: urls.industries, section: .industries,
                          breadcrumbs: [(t("industries.title"), urls.industries)])
         let industries = site.industries.map { industry -> [String: Any] in
@@ -66,7 +66,7 @@ extension RenderContext {
         return render("industries", frame: frame, ["industries": industries])
     }
 
-    func industryPage(_ industry: Industry) -> String {
+    func industryPage(_ industry: Industry) -> [UInt8] {
         let path = urls.industry(industry.id)
         let frame = page(title: industry.name, path: path, section: .industries,
                          description: "\(industry.name)\(t("industry.description_suffix"))",
@@ -161,7 +161,7 @@ extension RenderContext {
                             description: description, rows: rows)
     }
 
-    func providerPage(_ provider: Provider, bodyHTML: String) -> String {
+    func providerPage(_ provider: Provider, bodyHTML: String) -> [UInt8] {
         let path = urls.provider(provider.id)
         var crumbs: [(String, String)] = [(t("industries.title"), urls.industries)]
         if let first = provider.industries.first { crumbs.append((industryName(first), urls.industry(first))) }

@@ -2,6 +2,8 @@
 public enum HTMLText {
     /// Escapes text for HTML content and quoted attribute values.
     public static func escape(_ text: String) -> String {
+        // Most text has nothing to escape: hand it back as it is, without building a copy.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -15,45 +17,6 @@ public enum HTMLText {
             }
         }
         return out
-    }
-
-    /// `text` with every grapheme cluster that glues a mark to `<`, `>`, `&`, `"` or `'` reduced to that character.
-    ///
-    /// swift-mustache escapes per Character: `"` + U+0338 is one Character that is not `"` and would reach the
-    /// page raw, ending an attribute early. The loader refuses such content; this keeps every page safe anyway.
-    public static func unglued(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }),
-              text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
-        var out = ""
-        var changed = false
-        for character in text {
-            let scalars = character.unicodeScalars
-            if scalars.count > 1, scalars.contains(where: HiddenCharacters.isEscapable) {
-                out.unicodeScalars.append(contentsOf: scalars.filter(HiddenCharacters.isEscapable))
-                changed = true
-            } else {
-                out.append(character)
-            }
-        }
-        return changed ? out : text
-    }
-
-    /// A view model with ``unglued(_:)`` applied to every string that the template escapes: keys ending in
-    /// `HTML` hold markup Roster made (rendered Markdown, written with `{{{…}}}`) and are left as they are.
-    static func ungluedValues(_ value: Any) -> Any {
-        func map(_ map: [String: Any]) -> [String: Any] {
-            var out = map
-            for (key, value) in map where !key.hasSuffix("HTML") { out[key] = ungluedValues(value) }
-            return out
-        }
-        switch value {
-        case let text as String: return unglued(text)
-        case let dictionary as [String: Any]: return map(dictionary)
-        case let list as [[String: Any]]: return list.map(map)
-        case let list as [String]: return list.map(unglued)
-        case let list as [Any]: return list.map(ungluedValues)
-        default: return value
-        }
     }
 
     /// Schemes a link may use; anything else (`javascript:`, `data:`, `vbscript:`) is never linked.

@@ -47,7 +47,7 @@ extension RenderContext {
         }
     }
 
-    func noticesPage() -> String {
+    func noticesPage() -> [UInt8] {
         let frame = page(title: t("notices.title"), path: urls.notices, section: .notices,
                          breadcrumbs: [(t("notices.title"), urls.notices)])
         let open = openNoticesView()
@@ -57,7 +57,7 @@ extension RenderContext {
         ])
     }
 
-    func noticePage(_ notice: Notice, bodyHTML: String) -> String {
+    func noticePage(_ notice: Notice, bodyHTML: String) -> [UInt8] {
         let path = urls.notice(notice.id)
         let source = notice.issuers.isEmpty ? site.config.publisher : notice.issuers.joined(separator: " ")
         let description = [notice.docNo, notice.title, t("notice_meta.issuers") + "：" + source,

@@ -20,7 +20,26 @@ struct RenderContext: @unchecked Sendable {
         self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML, basePath: urls.basePath)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
+        // A case shows as a card on its provider's page, its industry's, the showroom, the home page and beside
+        // its sibling cases: made once here instead of on each of those pages.
+        let context = self
+        let views = site.cases.concurrentMap { item in
+            CaseViews(card: context.makeCaseCard(item), results: item.results.map(context.resultView))
+        }
+        for (item, view) in zip(site.cases, views) {
+            caseCards[item.id] = view.card
+            caseResults[item.id] = view.results
+        }
     }
+
+    /// View models are plain dictionaries of values; they are built and then only read.
+    private struct CaseViews: @unchecked Sendable {
+        var card: [String: Any]
+        var results: [[String: Any]]
+    }
+
+    private var caseCards: [String: [String: Any]] = [:]
+    private var caseResults: [String: [[String: Any]]] = [:]
 
     func t(_ key: String) -> String { theme.text(key) }
 
@@ -78,8 +97,8 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// Renders `template` into `view` merged over the page frame.
-    func render(_ template: String, frame: [String: Any], _ view: [String: Any]) -> String {
-        theme.render(template, frame.merging(view) { _, new in new })
+    func render(_ template: String, frame: [String: Any], _ view: [String: Any]) -> [UInt8] {
+        theme.renderBytes(template, [frame, view])
     }
 
     // MARK: - Shared pieces
@@ -117,8 +136,13 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// A case as a card in lists and the showroom.
-    func caseCard(_ item: Case) -> [String: Any] {
-        return [
+    func caseCard(_ item: Case) -> [String: Any] { caseCards[item.id] ?? makeCaseCard(item) }
+
+    /// The views of a case's results, in order (see ``resultView(_:)``).
+    func resultViews(_ item: Case) -> [[String: Any]] { caseResults[item.id] ?? item.results.map(resultView) }
+
+    private func makeCaseCard(_ item: Case) -> [String: Any] {
+        [
             "id": item.id,
             "title": item.title,
             "href": urls.case(item.id),
@@ -131,7 +155,7 @@ struct RenderContext: @unchecked Sendable {
             "summary": present(item.summary),
             "hasAreas": !item.areas.isEmpty,
             "cover": present(item.cover.map { urls.media($0) }),
-            "headline": item.results.first.map(resultView) ?? false,
+            "headline": caseResults[item.id]?.first ?? item.results.first.map(resultView) ?? false,
             "date": present(item.date?.chinese),
             "dateISO": item.date?.iso ?? "",
             "providerName": site.providerByID[item.provider]?.name ?? item.provider,
@@ -142,30 +166,25 @@ struct RenderContext: @unchecked Sendable {
     }
 
     func resultView(_ result: Case.Result) -> [String: Any] {
-        let change = result.after - result.before
-        var percent = ""
-        if result.before != 0 {
-            let ratio = (change / result.before * 100 as Decimal)
-            percent = Format.decimal(ratio, fractionDigits: 0) + "%"
-        }
-        let sign = change > 0 ? "+" : ""
-        let before = Format.decimal(result.before) + result.unit, after = Format.decimal(result.after) + result.unit
-        let magnitude = Format.decimal(change < 0 ? -change : change) + result.unit
+        let numbers = ResultNumbers(result)
+        let sign = numbers.direction > 0 ? "+" : ""
+        let before = numbers.before + result.unit, after = numbers.after + result.unit
+        let magnitude = numbers.magnitude + result.unit
         // Said in words, without judging: whether lower is better depends on the metric, which the data does not say.
-        var changeWords = change == 0 ? t("case.unchanged")
-            : t(change < 0 ? "case.decrease" : "case.increase").filling("{amount}", magnitude)
-        if !percent.isEmpty && change != 0 { changeWords += "（\(sign)\(percent)）" }
+        var changeWords = numbers.direction == 0 ? t("case.unchanged")
+            : t(numbers.direction < 0 ? "case.decrease" : "case.increase").filling("{amount}", magnitude)
+        if let percent = numbers.percent, numbers.direction != 0 { changeWords += "（\(sign)\(percent)%）" }
         let sentence = t("case.chart_sentence")
             .filling("{before}", before)
             .filling("{after}", after)
             .filling("{change}", changeWords)
         return [
             "metric": result.metric,
-            "before": Format.decimal(result.before),
-            "after": Format.decimal(result.after),
+            "before": numbers.before,
+            "after": numbers.after,
             "unit": result.unit,
-            "change": sign + Format.decimal(change) + result.unit,
-            "changePercent": percent.isEmpty ? false : sign + percent,
+            "change": sign + numbers.change + result.unit,
+            "changePercent": numbers.percent.map { sign + $0 + "%" } ?? false,
             "changeWords": changeWords,
             "sentence": sentence,
             "text": "\(result.metric) \(before) → \(after)",
@@ -189,6 +208,12 @@ struct RenderContext: @unchecked Sendable {
 enum Format {
     /// `12`, `3.5`, `-0.25`: as few digits as needed, at most `fractionDigits` after the point.
     static func decimal(_ value: Decimal, fractionDigits: Int = 2) -> String {
+        if let fast = decimalFast(value, fractionDigits: fractionDigits) { return fast }
+        return decimalSlow(value, fractionDigits: fractionDigits)
+    }
+
+    /// The general path, through Foundation's rounding and description (slow: about a microsecond a number).
+    static func decimalSlow(_ value: Decimal, fractionDigits: Int = 2) -> String {
         var value = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, fractionDigits, .plain)
@@ -198,6 +223,46 @@ enum Format {
             if text.hasSuffix(".") { text.removeLast() }
         }
         return text == "-0" ? "0" : text
+    }
+
+    /// Numbers whose digits fit in 64 bits (all that content holds), formatted with integer arithmetic; nil otherwise.
+    ///
+    /// Rounds half away from zero like `NSDecimalRound(.plain)`; a test compares it with ``decimalSlow(_:fractionDigits:)``.
+    static func decimalFast(_ value: Decimal, fractionDigits: Int) -> String? {
+        guard value.isFinite, fractionDigits >= 0, fractionDigits <= 18 else { return nil }
+        if value.isZero { return "0" }
+        let significand = value.significand.magnitude
+        guard significand < 1_000_000_000_000_000_000 else { return nil }
+        var digits = NSDecimalNumber(decimal: significand).uint64Value
+        var exponent = value.exponent
+        guard Decimal(digits) == significand else { return nil }
+        if exponent >= 0 {
+            for _ in 0..<exponent {
+                let (next, overflow) = digits.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                digits = next
+            }
+            exponent = 0
+        } else if -exponent > fractionDigits {
+            let drop = -exponent - fractionDigits
+            guard drop <= 19 else { return "0" }
+            var divisor: UInt64 = 1
+            for _ in 0..<drop { divisor &*= 10 }
+            let remainder = digits % divisor
+            digits /= divisor
+            if remainder >= divisor - remainder { digits += 1 }
+            exponent = -fractionDigits
+        }
+        // Trailing zeros after the point say nothing.
+        while exponent < 0 && digits % 10 == 0 { digits /= 10; exponent += 1 }
+        if digits == 0 { return "0" }
+        var text = String(digits)
+        if exponent < 0 {
+            let point = -exponent
+            if text.count <= point { text = String(repeating: "0", count: point - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -point))
+        }
+        return value.sign == .minus ? "-" + text : text
     }
 
     /// `1,234,567`.

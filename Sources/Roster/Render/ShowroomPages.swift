@@ -1,6 +1,6 @@
 /// The case showroom (案例展厅) and one page per case.
 extension RenderContext {
-    func showroomPage() -> String {
+    func showroomPage() -> [UInt8] {
         let frame = page(title: t("showroom.title"), path: urls.showroom, section: .showroom,
                          breadcrumbs: [(t("showroom.title"), urls.showroom)])
         let showroom = site.cases.filter(\.showroom)
@@ -26,7 +26,7 @@ extension RenderContext {
         ])
     }
 
-    func casePage(_ item: Case, bodyHTML: String) -> String {
+    func casePage(_ item: Case, bodyHTML: String) -> [UInt8] {
         let path = urls.case(item.id)
         var crumbs: [(String, String)] = []
         if item.showroom { crumbs.append((t("showroom.title"), urls.showroom)) }
@@ -38,8 +38,9 @@ extension RenderContext {
         view["bodyHTML"] = bodyHTML
         view["hasBody"] = !bodyHTML.isEmpty
         view["location"] = present(item.location.map { t("location.\($0.rawValue)") })
-        view["results"] = item.results.enumerated().map { index, result in
-            var row = resultView(result)
+        view["results"] = zip(item.results, resultViews(item)).enumerated().map { index, pair in
+            let (result, view) = pair
+            var row = view
             row["chart"] = Charts.beforeAfter(.init(
                 id: "result-chart-\(index + 1)", metric: result.metric, before: result.before, after: result.after, unit: result.unit,
                 beforeLabel: t("case.before"), afterLabel: t("case.after"),

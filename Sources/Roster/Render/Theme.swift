@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// A theme folder: Mustache templates, one strings file per language, and static assets.
 ///
@@ -7,7 +6,7 @@ import Mustache
 public struct Theme: Sendable {
     public var name: String
     public var path: String
-    let library: MustacheLibrary
+    let templates: TemplateProgram
     /// Interface text, flattened: `type.integrator` → 综合集成型.
     public var strings: [String: String]
     /// The same text nested, for templates: `{{t.type.integrator}}`.
@@ -46,7 +45,7 @@ public struct Theme: Sendable {
             findings.error("theme.strings", at: SourceLocation(file: stringsRelative), "主题没有语言 “\(language)” 的文字文件",
                            hint: "复制 strings/zh-CN.yaml 为 strings/\(language).yaml 并翻译")
         }
-        var library = MustacheLibrary()
+        var templates = TemplateSet()
         let templateDir = path.appendingPath("templates")
         for file in FileSystem.walk(templateDir) where file.hasSuffix(".mustache") {
             let fileRelative = "\(relative)/templates/\(file)"
@@ -56,13 +55,10 @@ public struct Theme: Sendable {
                 continue
             }
             do {
-                try library.register(inlineStrings(text, flat), named: String(file.dropLast(".mustache".count)))
-            } catch let error as MustacheTemplate.ParserError {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative, line: error.context.lineNumber,
-                                                                     column: error.context.columnNumber),
-                               "模板语法错误：\(error.error)")
+                try templates.register(inlineStrings(text, flat), named: String(file.dropLast(".mustache".count)))
             } catch {
-                findings.error("theme.template", at: SourceLocation(file: fileRelative), "模板语法错误：\(error)")
+                findings.error("theme.template", at: SourceLocation(file: fileRelative, line: error.line, column: error.column),
+                               "模板语法错误：\(error.message)")
             }
         }
         var assets: [String: Asset] = [:]
@@ -90,8 +86,15 @@ public struct Theme: Sendable {
             }
         }
         for (name, bytes) in bundles { add(name, bytes) }
+        var program = TemplateProgram()
+        do {
+            program = try templates.compiled()
+        } catch {
+            findings.error("theme.template", at: SourceLocation(file: "\(relative)/templates/\(error.template).mustache"),
+                           "模板\(error.message)", hint: "局部模板放在 templates/partials/ 下，引用时写 {{>partials/名称}}")
+        }
         guard findings.all.isEmpty else { return (nil, findings.all) }
-        return (Theme(name: name, path: path, library: library, strings: flat, nestedStrings: nested, assets: assets), [])
+        return (Theme(name: name, path: path, templates: program, strings: flat, nestedStrings: nested, assets: assets), [])
     }
 
     /// Replaces `{{t.key}}` (and `{{{t.key}}}`) with the text itself, escaped, once when the theme loads.
@@ -143,12 +146,16 @@ public struct Theme: Sendable {
 
     /// Renders `template` with `view`; the strings are available as `t`.
     func render(_ template: String, _ view: [String: Any]) -> String {
-        var view = HTMLText.ungluedValues(view) as? [String: Any] ?? [:]
-        view["t"] = nestedStrings
-        return library.render(view, withTemplate: template) ?? ""
+        String(decoding: renderBytes(template, [view]), as: UTF8.self)
     }
 
-    func hasTemplate(_ name: String) -> Bool { library.getTemplate(named: name) != nil }
+    /// Renders `template` with `views` (the last innermost, hiding keys of the ones before) into UTF-8 bytes, ready
+    /// to be written; a missing template renders nothing.
+    func renderBytes(_ template: String, _ views: [[String: Any]]) -> [UInt8] {
+        TemplateRenderer.render(template, in: templates, views: [["t": nestedStrings]] + views)
+    }
+
+    func hasTemplate(_ name: String) -> Bool { templates.entries[name] != nil }
 }
 
 /// A short content hash for cache-busting asset names (64-bit FNV-1a, hex).

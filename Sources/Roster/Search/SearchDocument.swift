@@ -42,11 +42,6 @@ public struct SearchDocument: Sendable {
     /// a few runs long even for 20,000 cases.
     var order: [String]
 
-    /// A measured result as the page shows it: 质量证明文件编制用时 45分钟/台 → 5分钟/台.
-    static func text(of result: Case.Result) -> String {
-        "\(result.metric) \(Format.decimal(result.before))\(result.unit) → \(Format.decimal(result.after))\(result.unit)"
-    }
-
     static func key(_ mask: UInt32) -> String {
         let text = String(mask, radix: 16)
         return String(repeating: "0", count: 8 - text.count) + text
@@ -103,7 +98,7 @@ extension RenderContext {
     /// What a case card shows: title, summary, industry, headline result, enterprise, areas.
     private func searchCardText(_ item: Case) -> [String] {
         [item.title, item.summary ?? "", industryName(item.industry), item.enterprise]
-            + item.areas + item.results.prefix(1).map(SearchDocument.text(of:))
+            + item.areas + resultViews(item).prefix(1).compactMap { $0["text"] as? String }
     }
 
     private func searchBodyText(_ html: String?) -> [String] {
@@ -144,8 +139,10 @@ extension RenderContext {
         var keywords = [item.enterprise, industryName(item.industry), t("role.\(item.role.rawValue)"), providerName] + item.areas
         keywords += item.location.map { [t("location.\($0.rawValue)")] } ?? []
         keywords += item.results.map(\.metric)
-        var related = item.results.map(SearchDocument.text(of:)) + [item.date?.chinese].compactMap { $0 }
-        related += item.results.compactMap { resultView($0)["changeWords"] as? String }
+        // The results as the page shows them (made once per build): 质量证明文件编制用时 45分钟/台 → 5分钟/台, and in words.
+        let results = resultViews(item)
+        var related = results.compactMap { $0["text"] as? String } + [item.date?.chinese].compactMap { $0 }
+        related += results.compactMap { $0["changeWords"] as? String }
         // The case page shows up to three other cases of its provider as cards.
         for other in (site.casesByProvider[item.provider] ?? []).lazy.filter({ $0.id != item.id }).prefix(3) {
             related += searchCardText(other)

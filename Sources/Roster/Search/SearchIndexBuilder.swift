@@ -169,11 +169,12 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         let manifest = SearchIndex.manifest(version: version, documents: documentCount, firstTerms: shards.firstTerms,
                                             fieldSets: fieldSets, facets: facets, industries: industries)
         if case .folder(let folder) = output {
-            if documentCount > 0 { folder.moveFolder(SearchIndexBuilder.pendingFolder, to: "search/" + version) }
+            // Everything into the pending folder, which then takes the version's name; the manifest last.
             _ = Array(shards.shards.enumerated()).concurrentMap { shard in
-                folder.write("search/\(version)/t/\(shard.offset).bin", shard.element, kind: "search")
+                folder.write("\(SearchIndexBuilder.pendingFolder)/t/\(shard.offset).bin", shard.element, kind: "search")
                 return 0
             }
+            if documentCount > 0 { folder.moveFolder(SearchIndexBuilder.pendingFolder, to: "search/" + version) }
             folder.write("search/index.json", manifest, kind: "search")
         }
         return SearchIndex.Files(version: version, manifest: manifest, shards: shards.shards, documents: files)

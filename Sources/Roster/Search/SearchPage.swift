@@ -11,7 +11,7 @@ extension Builder {
     /// Writes the search index (manifest, term shards, one snippet file per document) and the `/search/` page.
     ///
     /// Feeds the index builder from `bodies`, as the page step can do item by item (see `SearchIndexBuilder`).
-    static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder) {
+    static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder, fingerprint: UInt64 = 0) {
         let search = context.searchIndexBuilder(folder: folder)
         let site = context.site
         _ = site.providers.concurrentMap { search.add(context.searchDocument(provider: $0, bodyHTML: bodies.providers[$0.id])) }
@@ -19,7 +19,8 @@ extension Builder {
         _ = site.notices.concurrentMap { search.add(context.searchDocument(notice: $0, bodyHTML: bodies.notices[$0.id])) }
         for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
         search.finish()
-        folder.write("search/index.html", context.searchPage(), kind: "search")
+        // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
+        folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: fingerprint)
     }
 }
 
@@ -33,7 +34,7 @@ extension RenderContext {
     var searchScript: String { theme.assets["search.js"].map { urls.asset($0.outputName) } ?? "" }
 
     /// `/search/`: the form, and the place the script fills with results; without the script, a way on.
-    func searchPage() -> String {
+    func searchPage() -> [UInt8] {
         var frame = page(title: t("search.title"), path: urls.search, section: .search,
                          description: t("search.description"), breadcrumbs: [(t("search.title"), urls.search)])
         frame["noindex"] = true

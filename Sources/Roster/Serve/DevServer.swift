@@ -183,6 +183,8 @@ public final class DevServer: @unchecked Sendable {
         lock.unlock()
     }
 
+    private let loadCache = LoadCache()
+
     /// Builds the site into the temporary folder and tells the open pages. Runs on one thread at a time.
     @discardableResult
     public func rebuild(changed: [String]) -> BuildStatus {
@@ -191,8 +193,11 @@ public final class DevServer: @unchecked Sendable {
             let shown = changed.prefix(3).joined(separator: "、") + (changed.count > 3 ? " 等 \(changed.count) 个文件" : "")
             output("[\(Self.timeOfDay())] 改动：\(shown)", false)
         }
-        let report = Builder.build(BuildOptions(root: options.root, output: siteFolder, theme: options.theme,
-                                                baseURL: "http://\(address.browserHost):\(port)/", now: options.now))
+        var buildOptions = BuildOptions(root: options.root, output: siteFolder, theme: options.theme,
+                                        baseURL: "http://\(address.browserHost):\(port)/", now: options.now)
+        // Files unchanged since the last build are not read or decoded again.
+        buildOptions.cache = loadCache
+        let report = Builder.build(buildOptions)
         lock.lock()
         attempts += 1
         if report.published { published += 1 }

@@ -9,7 +9,7 @@ public enum SiteLoader {
     }
 
     /// Reads and decodes all content under `root/Content`, in parallel across files.
-    public static func load(root: String) -> Result {
+    public static func load(root: String, cache: LoadCache? = nil) -> Result {
         let content = root.appendingPath("Content")
         var findings = FindingList()
         guard FileSystem.isDirectory(content) else {
@@ -33,9 +33,10 @@ public enum SiteLoader {
         let caseFiles = listEntries(content, "cases", extensions: ["md", "json"], findings: &findings)
         let noticeFiles = listEntries(content, "notices", extensions: ["md", "json"], findings: &findings)
 
-        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, decode: Provider.decode)
-        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, decode: Case.decode)
-        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, decode: Notice.decode)
+        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache, decode: Provider.decode)
+        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, decode: Case.decode)
+        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache, decode: Notice.decode)
+        cache?.keepOnly(Set((providerFiles + caseFiles + noticeFiles).map(\.relativePath)))
         for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
 
         reportDuplicateIDs(providers.entries.map { ($0.id, $0.source.location) }, kind: "服务商", findings: &findings)
@@ -109,10 +110,10 @@ public enum SiteLoader {
     }
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
-    private static func decodeAll<T: Sendable>(_ files: [SourceFile], root: String, what: String, keys: [String],
+    private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String], cache: LoadCache?,
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         let results = files.concurrentMap { file in
-            decodeFile(file, what: what, keys: keys, decode: decode)
+            decodeFile(file, what: what, keys: keys, cache: cache, decode: decode)
         }
         var out = Decoded<T>()
         for result in results {
@@ -123,8 +124,17 @@ public enum SiteLoader {
         return out
     }
 
-    private static func decodeFile<T>(_ file: SourceFile, what: String, keys: [String],
-                                      decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, what: String, keys: [String], cache: LoadCache?,
+                                                    decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
+        if let cached = cache?.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
+        let decoded = decodeFile(file, stamp: stamp, what: what, keys: keys, decode: decode)
+        cache?.store(decoded, for: file.relativePath, stamp: stamp)
+        return decoded
+    }
+
+    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, stamp: UInt64, what: String, keys: [String],
+                                                    decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
@@ -134,7 +144,9 @@ public enum SiteLoader {
             return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
         }
         guard let bytes = FileSystem.read(file.absolutePath) else { return fail("io.read", "无法读取文件") }
-        return decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+        var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+        for index in decoded.entries.indices { decoded.entries[index].source.stamp = stamp }
+        return decoded
     }
 
     /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
@@ -370,5 +382,34 @@ public enum ContentLimits {
 
     static func tooLarge(_ size: Int) -> String {
         "文件太大（\(size / 1_048_576) MB，上限 \(maxFileBytes / 1_048_576) MB）"
+    }
+}
+
+/// Decoded content files kept between builds of one process (`roster serve`): a file whose stamp (size, inode,
+/// time) is unchanged is not read or decoded again.
+public final class LoadCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: (stamp: UInt64, decoded: any Sendable)] = [:]
+
+    public init() {}
+
+    func decoded(_ path: String, stamp: UInt64) -> (any Sendable)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = files[path], entry.stamp == stamp else { return nil }
+        return entry.decoded
+    }
+
+    func store(_ decoded: any Sendable, for path: String, stamp: UInt64) {
+        lock.lock()
+        files[path] = (stamp, decoded)
+        lock.unlock()
+    }
+
+    /// Forgets files that are gone.
+    func keepOnly(_ paths: Set<String>) {
+        lock.lock()
+        files = files.filter { paths.contains($0.key) }
+        lock.unlock()
     }
 }

@@ -118,3 +118,14 @@ func caseFile(provider: String, industry: String = "auto-parts", enterprise: Str
     \(body)
     """
 }
+
+/// Every file under `path` (relative path → bytes), for comparing whole output trees.
+func fileTree(_ path: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    for file in try FileManager.default.subpathsOfDirectory(atPath: path) {
+        var isDir: ObjCBool = false
+        FileManager.default.fileExists(atPath: path + "/" + file, isDirectory: &isDir)
+        if !isDir.boolValue { out[file] = FileManager.default.contents(atPath: path + "/" + file) }
+    }
+    return out
+}

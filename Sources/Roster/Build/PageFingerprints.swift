@@ -1,0 +1,120 @@
+import Foundation
+
+/// What each page is made from, as one number: a page whose file was written with the same fingerprint is not
+/// made again.
+///
+/// A fingerprint mixes the stamps (path, size, inode, time) of every file the page shows something of, with what
+/// every page depends on: the site settings, industries, calendar, media, the theme, the build's date, the base
+/// URL and the `roster` program itself. The dependencies are written out by page kind here, on the safe side
+/// (a case page depends on its provider and all of that provider's cases, since it shows some of them as cards);
+/// lists, notices, search and data depend on everything. `OutputReuseTests` checks that a build which skips
+/// pages this way gives byte for byte what a build from nothing gives, after each kind of edit.
+struct PageFingerprints: Sendable {
+    /// What every page depends on.
+    let global: UInt64
+    /// Every entry: for pages that list or count across the whole site.
+    let everything: UInt64
+    private let providerStamps: [String: UInt64]
+    private let casesOfProvider: [String: UInt64]
+    private let industries: [String: UInt64]
+
+    init(site: Site, themePath: String, now: Day) {
+        var global = Mix()
+        global.add(now.iso)
+        global.add(site.config.baseURL)
+        global.add(Self.programStamp)
+        let content = site.root.appendingPath("Content")
+        global.add(FileStamp.of(content.appendingPath("site.yaml"), named: "site.yaml"))
+        global.add(FileStamp.of(content.appendingPath("industries.yaml"), named: "industries.yaml"))
+        for folder in [content.appendingPath("calendar"), themePath] {
+            for file in FileSystem.walk(folder) { global.add(FileStamp.of(folder.appendingPath(file), named: file)) }
+        }
+        for file in site.mediaFiles { global.add(FileStamp.of(content.appendingPath(file), named: file)) }
+        // Whether any entry is sample data shows on every page.
+        global.add(site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample } ? "sample" : "real")
+        self.global = global.value
+
+        var everything = Mix(global.value)
+        for provider in site.providers { everything.add(provider.source.stamp) }
+        for item in site.cases { everything.add(item.source.stamp) }
+        for notice in site.notices { everything.add(notice.source.stamp) }
+        self.everything = everything.value
+
+        var providerStamps: [String: UInt64] = [:]
+        for provider in site.providers { providerStamps[provider.id] = provider.source.stamp }
+        self.providerStamps = providerStamps
+        var casesOfProvider: [String: Mix] = [:]
+        for item in site.cases { casesOfProvider[item.provider, default: Mix()].add(item.source.stamp) }
+        self.casesOfProvider = casesOfProvider.mapValues(\.value)
+
+        // An industry's directory shows its providers (with their case counts) and its showroom cases (with their
+        // providers' names).
+        var industries: [String: Mix] = [:]
+        for industry in site.industries { industries[industry.id] = Mix(global.value) }
+        for provider in site.providers {
+            for id in provider.industries where industries[id] != nil {
+                industries[id]!.add(provider.source.stamp)
+                industries[id]!.add(casesOfProvider[provider.id]?.value ?? 0)
+            }
+        }
+        for item in site.cases where industries[item.industry] != nil {
+            industries[item.industry]!.add(item.source.stamp)
+            industries[item.industry]!.add(providerStamps[item.provider] ?? 0)
+        }
+        self.industries = industries.mapValues(\.value)
+    }
+
+    func provider(_ provider: Provider) -> UInt64 {
+        var mix = Mix(global)
+        mix.add(provider.source.stamp)
+        mix.add(casesOfProvider[provider.id] ?? 0)
+        return mix.value
+    }
+
+    func `case`(_ item: Case) -> UInt64 {
+        var mix = Mix(global)
+        mix.add(item.source.stamp)
+        mix.add(providerStamps[item.provider] ?? 0)
+        mix.add(casesOfProvider[item.provider] ?? 0)
+        return mix.value
+    }
+
+    func industry(_ id: String) -> UInt64 { industries[id] ?? everything }
+
+    /// The `roster` program that builds: another program may render differently.
+    static let programStamp: UInt64 = FileStamp.of("/proc/self/exe", named: "roster", following: true)
+
+    /// An order-dependent 64-bit mix of numbers and text.
+    struct Mix {
+        private(set) var value: UInt64
+
+        init(_ seed: UInt64 = 0x9E37_79B9_7F4A_7C15) { value = seed }
+
+        mutating func add(_ number: UInt64) {
+            value = (value ^ number) &* 0xBF58_476D_1CE4_E5B9
+            value ^= value >> 31
+        }
+
+        mutating func add(_ text: String) {
+            var text = text
+            add(text.withUTF8 { ContentHash.fast(UnsafeRawBufferPointer($0)) })
+        }
+    }
+}
+
+/// A number that changes whenever a file does: its name, size, inode and modification time, mixed.
+enum FileStamp {
+    /// 0 never comes out for a file that exists; a missing file gives a stamp of its name alone.
+    static func of(_ path: String, named name: String, following: Bool = false) -> UInt64 {
+        var mix = PageFingerprints.Mix()
+        mix.add(name)
+        var info = stat()
+        if (following ? stat(path, &info) : lstat(path, &info)) == 0 {
+            mix.add(UInt64(info.st_size))
+            mix.add(UInt64(info.st_ino))
+            mix.add(UInt64(bitPattern: Int64(info.st_mtim.tv_sec)))
+            mix.add(UInt64(info.st_mtim.tv_nsec))
+        }
+        return mix.value | 1
+    }
+}

@@ -1,0 +1,243 @@
+/// Renders a compiled ``TemplateProgram`` with a view model straight into UTF-8 bytes.
+///
+/// View models are `[String: Any]` dictionaries built by the page functions. Each value is looked at once, with a
+/// few concrete casts in order of how often they occur (text, flags, numbers, nested views, lists), never through
+/// protocol-conformance lookups, and text is escaped byte by byte: this is what makes page rendering cheap enough
+/// for tens of thousands of pages. Escaping bytes (not Characters) also means a quote glued to a combining mark is
+/// still escaped.
+struct TemplateRenderer {
+    private let ops: UnsafeBufferPointer<TemplateProgram.Op>
+    private let text: UnsafeBufferPointer<UInt8>
+    private let names: UnsafeBufferPointer<TemplateProgram.Name>
+    private let keys: UnsafeBufferPointer<String>
+    private let program: TemplateProgram
+    private var out: [UInt8] = []
+    private var stack: [Frame]
+    private var depth = 0
+
+    /// Partials nested deeper than this are a loop (a partial including itself); the rest is left out.
+    static let maximumDepth = 64
+
+    private enum Frame {
+        case view([String: Any])
+        case value(Any)
+    }
+
+    /// What a looked-up value turned out to be.
+    private enum Value {
+        case missing
+        case text(String)
+        case flag(Bool)
+        case number(Int)
+        case view([String: Any])
+        case views([[String: Any]])
+        case texts([String])
+        case list([Any])
+        case other(Any)
+    }
+
+    /// Renders the template `name` with `views`, the last one innermost (a key there hides the same key further
+    /// out, as if they were merged); an unknown name renders nothing.
+    static func render(_ name: String, in program: TemplateProgram, views: [[String: Any]], sizeHint: Int = 16_384) -> [UInt8] {
+        guard let entry = program.entries[name] else { return [] }
+        return program.ops.withUnsafeBufferPointer { ops in
+            program.text.withUnsafeBufferPointer { text in
+                program.names.withUnsafeBufferPointer { names in
+                    program.keys.withUnsafeBufferPointer { keys in
+                        var renderer = TemplateRenderer(ops: ops, text: text, names: names, keys: keys, program: program,
+                                                        stack: views.map { .view($0) })
+                        renderer.out.reserveCapacity(sizeHint)
+                        renderer.run(Int(entry), overrides: [:], indentation: [])
+                        return renderer.out
+                    }
+                }
+            }
+        }
+    }
+
+    private init(ops: UnsafeBufferPointer<TemplateProgram.Op>, text: UnsafeBufferPointer<UInt8>,
+                 names: UnsafeBufferPointer<TemplateProgram.Name>, keys: UnsafeBufferPointer<String>,
+                 program: TemplateProgram, stack: [Frame]) {
+        self.ops = ops
+        self.text = text
+        self.names = names
+        self.keys = keys
+        self.program = program
+        self.stack = stack
+    }
+
+    /// Runs operations from `start` to the matching `.end`.
+    private mutating func run(_ start: Int, overrides: [Int32: Int32], indentation: [UInt8]) {
+        let runStart = out.count
+        var i = start
+        while true {
+            let mark = out.count
+            switch ops[i] {
+            case .end:
+                return
+            case .text(let from, let count):
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(from)..<Int(from + count)]))
+                i += 1
+            case .variable(let name, let escaped):
+                write(lookup(names[Int(name)]), escaped: escaped)
+                i += 1
+            case .section(let name, let inverted, let next):
+                let value = lookup(names[Int(name)])
+                if inverted {
+                    if isEmpty(value) { run(i + 1, overrides: overrides, indentation: indentation) }
+                } else {
+                    section(value, body: i + 1, overrides: overrides, indentation: indentation)
+                }
+                i = Int(next)
+            case .partial(let target, let given, let extra):
+                if depth < Self.maximumDepth {
+                    var inherited = overrides
+                    if given >= 0 {
+                        // Blocks given by an outer template win over those given further in, as the spec says.
+                        inherited.merge(program.overrides[Int(given)]) { outer, _ in outer }
+                    }
+                    depth += 1
+                    run(Int(target), overrides: inherited, indentation: extra == 0 ? indentation : indentation + program.indentations[Int(extra)])
+                    depth -= 1
+                }
+                i += 1
+            case .block(let block, let extra, let next):
+                let body = overrides[block].map(Int.init) ?? i + 1
+                run(body, overrides: overrides, indentation: extra == 0 ? indentation : indentation + program.indentations[Int(extra)])
+                i = Int(next)
+            }
+            // A partial's indentation starts every line it writes (its first line follows the indentation already
+            // written), as swift-mustache does it.
+            if !indentation.isEmpty, out.count > mark, mark > runStart, out[mark - 1] == 0x0A {
+                out.insert(contentsOf: indentation, at: mark)
+            }
+        }
+    }
+
+    private mutating func section(_ value: Value, body: Int, overrides: [Int32: Int32], indentation: [UInt8]) {
+        func with(_ frame: Frame, _ renderer: inout TemplateRenderer) {
+            renderer.stack.append(frame)
+            renderer.run(body, overrides: overrides, indentation: indentation)
+            renderer.stack.removeLast()
+        }
+        switch value {
+        case .missing: return
+        case .flag(let on): if on { run(body, overrides: overrides, indentation: indentation) }
+        case .views(let items): for item in items { with(.view(item), &self) }
+        case .texts(let items): for item in items { with(.value(item), &self) }
+        case .list(let items):
+            for item in items {
+                if let view = item as? [String: Any] { with(.view(view), &self) } else { with(.value(item), &self) }
+            }
+        case .view(let view): with(.view(view), &self)
+        case .text(let text): with(.value(text), &self)
+        case .number(let number): with(.value(number), &self)
+        case .other(let other): with(.value(other), &self)
+        }
+    }
+
+    private func isEmpty(_ value: Value) -> Bool {
+        switch value {
+        case .missing: return true
+        case .flag(let on): return !on
+        case .views(let items): return items.isEmpty
+        case .texts(let items): return items.isEmpty
+        case .list(let items): return items.isEmpty
+        default: return false
+        }
+    }
+
+    // MARK: - Lookup
+
+    private func lookup(_ name: TemplateProgram.Name) -> Value {
+        if name.isCurrent {
+            switch stack[stack.count - 1] {
+            case .view(let view): return .view(view)
+            case .value(let value): return classify(value)
+            }
+        }
+        guard name.count > 0 else { return .missing }
+        let first = keys[Int(name.first)]
+        var found: Any?
+        if name.anchored {
+            if case .view(let view) = stack[stack.count - 1] { found = view[first] }
+        } else {
+            var i = stack.count - 1
+            while i >= 0 {
+                if case .view(let view) = stack[i], let value = view[first] { found = value; break }
+                i -= 1
+            }
+        }
+        guard var value = found else { return .missing }
+        var k = Int(name.first) + 1
+        while k < Int(name.first + name.count) {
+            guard let view = value as? [String: Any], let child = view[keys[k]] else { return .missing }
+            value = child
+            k += 1
+        }
+        return classify(value)
+    }
+
+    private func classify(_ value: Any) -> Value {
+        if let text = value as? String { return .text(text) }
+        if let flag = value as? Bool { return .flag(flag) }
+        if let number = value as? Int { return .number(number) }
+        if let view = value as? [String: Any] { return .view(view) }
+        if let views = value as? [[String: Any]] { return .views(views) }
+        if let texts = value as? [String] { return .texts(texts) }
+        if let list = value as? [Any] { return .list(list) }
+        if Self.isNil(value) { return .missing }
+        return .other(value)
+    }
+
+    /// Whether `value` is an `Optional` holding nothing (a view model built from an optional field).
+    private static func isNil(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional && mirror.children.isEmpty
+    }
+
+    // MARK: - Output
+
+    private mutating func write(_ value: Value, escaped: Bool) {
+        switch value {
+        case .missing: return
+        case .text(let text): append(text, escaped: escaped)
+        case .number(let number): append(String(number), escaped: false)
+        case .flag(let flag): append(flag ? "true" : "false", escaped: false)
+        case .view(let view): append(String(describing: view), escaped: escaped)
+        case .views(let views): append(String(describing: views), escaped: escaped)
+        case .texts(let texts): append(String(describing: texts), escaped: escaped)
+        case .list(let list): append(String(describing: list), escaped: escaped)
+        case .other(let other): append(String(describing: other), escaped: escaped)
+        }
+    }
+
+    private mutating func append(_ text: String, escaped: Bool) {
+        var text = text
+        text.withUTF8 { bytes in
+            if escaped { HTMLText.escape(bytes, into: &out) } else { out.append(contentsOf: bytes) }
+        }
+    }
+}
+
+extension HTMLText {
+    /// Appends `bytes` (UTF-8) to `out` with `&`, `<`, `>`, `"` and `'` escaped; runs of other bytes are copied whole.
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let entity: StaticString
+            switch bytes[i] {
+            case 0x26: entity = "&amp;"
+            case 0x3C: entity = "&lt;"
+            case 0x3E: entity = "&gt;"
+            case 0x22: entity = "&quot;"
+            case 0x27: entity = "&#39;"
+            default: continue
+            }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            runStart = i + 1
+        }
+        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+    }
+}

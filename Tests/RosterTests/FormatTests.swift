@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@testable import Roster
+
+@Suite("Number formatting")
+struct FormatTests {
+    @Test("the integer fast path formats exactly like Foundation's rounding, for every kind of number content holds")
+    func fastMatchesFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Decimal] = ["0", "-0", "12", "3.5", "-0.25", "0.005", "-0.005", "0.015", "2.675", "1e3", "-1.5e-7",
+                                  "99.995", "123456789012345678", "0.1", "1000000", "-45.4500"].map { Decimal(string: $0)! }
+        for _ in 0..<5000 {
+            let mantissa = Int64.random(in: -10_000_000...10_000_000, using: &generator)
+            let exponent = Int.random(in: -9...4, using: &generator)
+            samples.append(Decimal(sign: mantissa < 0 ? .minus : .plus, exponent: exponent, significand: Decimal(mantissa.magnitude)))
+        }
+        // Ratios, as the change in percent is computed.
+        samples += (1...300).map { Decimal($0) / 7 * 100 }
+        for value in samples {
+            for digits in [0, 1, 2] {
+                let slow = Format.decimalSlow(value, fractionDigits: digits)
+                #expect(Format.decimal(value, fractionDigits: digits) == slow, "\(value) to \(digits) digits")
+            }
+        }
+    }
+}
+
+@Suite("Result numbers")
+struct ResultNumbersTests {
+    @Test("the integer way gives what Decimal arithmetic gives, for numbers as content writes them")
+    func integerMatchesDecimal() throws {
+        var generator = SystemRandomNumberGenerator()
+        var pairs: [(String, String)] = [("0", "5"), ("5", "0"), ("3", "3"), ("100", "87.5"), ("12.345", "12.344"),
+                                         ("0.005", "0.015"), ("-4", "6"), ("1000000", "1"), ("3", "1"), ("7", "8"),
+                                         ("2.5", "3.75"), ("99999999", "0.01"), ("1e3", "2e2"), ("-4", "-6"), ("-4", "-2"), ("-10", "5")]
+        for _ in 0..<3000 {
+            func number() -> String {
+                let whole = Int.random(in: -500...100_000, using: &generator)
+                let digits = Int.random(in: 0...4, using: &generator)
+                if digits == 0 { return String(whole) }
+                let fraction = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+                return "\(whole).\(fraction)"
+            }
+            pairs.append((number(), number()))
+        }
+        for (before, after) in pairs {
+            let result = Case.Result(metric: "m", before: try #require(Decimal(string: before)),
+                                     after: try #require(Decimal(string: after)), unit: "")
+            let fixed = try #require(ResultNumbers.fixed(result), "\(before) → \(after)")
+            #expect(fixed == ResultNumbers.decimal(result), "\(before) → \(after)")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+@testable import Roster
+
+/// A build reuses the generation before the published one and writes only files whose bytes changed; whatever
+/// happened in between, the published tree must equal the tree a build from nothing gives.
+@Suite("Output reuse between builds")
+struct OutputReuseTests {
+    /// The default site's content, built three times: the third build reuses the first one's folder.
+    private func siteBuiltThrice() throws -> TestSite {
+        let site = try TestSite(copying: ["Content", "Themes"])
+        // One case more than the default site has, for a test to delete.
+        try site.write("Content/cases/extra-case.md", caseFile(provider: "anzhun-shijue", extra: "showroom: false"))
+        for _ in 0..<3 { #expect(site.build(now: "2024-02-10").published) }
+        return site
+    }
+
+    /// What a build from nothing gives for the same content, into a folder of its own.
+    private func fresh(_ site: TestSite) throws -> [String: Data] {
+        let output = site.root + "/Fresh-\(UUID().uuidString)"
+        #expect(site.build(now: "2024-02-10", output: output).published)
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        return try fileTree(output)
+    }
+
+    @Test("an unchanged site is rebuilt without writing a single file, and the tree is the one a fresh build gives")
+    func unchanged() throws {
+        let site = try siteBuiltThrice()
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        let total = report.written.values.reduce(0, +)
+        #expect(total > 100)
+        #expect(report.unchanged == total)
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
+
+    @Test("a provider renamed and a case deleted: every page shows the new name, the case's page is gone")
+    func changed() throws {
+        let site = try siteBuiltThrice()
+        let provider = try #require(FileManager.default.contentsOfDirectory(atPath: site.root + "/Content/providers").sorted().first)
+        let path = "Content/providers/\(provider)"
+        let text = try #require(site.read(path))
+        let oldName = try #require(text.split(separator: "\n").first { $0.hasPrefix("name:") }).dropFirst(5)
+            .trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        try site.write(path, text.replacingOccurrences(of: "name: \(oldName)", with: "name: 改名后的测试服务商有限公司"))
+        #expect(site.exists("Site/cases/extra-case/index.html"))
+        try site.remove("Content/cases/extra-case.md")
+
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        #expect(report.unchanged > 0 && report.unchanged < report.written.values.reduce(0, +))
+        let published = try fileTree(site.root + "/Site")
+        #expect(published == (try fresh(site)))
+        #expect(!site.exists("Site/cases/extra-case"))
+        let stale = published.filter { String(decoding: $0.value, as: UTF8.self).contains(oldName) }.keys.sorted()
+        #expect(stale.isEmpty, "old name still on \(stale.prefix(5))")
+    }
+
+    /// Replaces the first occurrence of `old` in `path`, failing the test if it is not there.
+    private func edit(_ site: TestSite, _ path: String, _ old: String, _ new: String) throws {
+        let text = try #require(site.read(path), "\(path) missing")
+        #expect(text.contains(old), "\(path) has no \(old)")
+        try site.write(path, text.replacingOccurrences(of: old, with: new))
+    }
+
+    @Test("edits of every kind, one after another: each build, which skips pages by fingerprint, equals one from nothing")
+    func editsOfEveryKind() throws {
+        let site = try siteBuiltThrice()
+        let firstCase = "Content/cases/anzhun-brake-disc-vision.md"
+        let edits: [(String, () throws -> Void)] = [
+            ("a case's title", { try self.edit(site, firstCase, "title: ", "title: 改过的") }),
+            ("a case's provider's name", { try self.edit(site, "Content/providers/anzhun-shijue.md", "name: ", "name: 新") }),
+            ("a notice's title", { try self.edit(site, "Content/notices/publicity-2024-first-batch.md", "title: ", "title: 新") }),
+            ("an industry's name", { try self.edit(site, "Content/industries.yaml", "name: 汽车零部件及配件制造", "name: 汽车零部件制造") }),
+            ("a theme string", { try self.edit(site, "Themes/default/strings/zh-CN.yaml", "  badge: 示例", "  badge: 演示") }),
+            ("a template", { try self.edit(site, "Themes/default/templates/partials/case-card.mustache", "<", "<!-- x -->\n<") }),
+            ("a case removed", { try site.remove("Content/cases/extra-case.md") }),
+            ("a case added", { try site.write("Content/cases/added-case.md", caseFile(provider: "anzhun-shijue", extra: "showroom: false")) }),
+            ("a file touched, not changed", {
+                let text = try #require(site.read(firstCase))
+                try site.write(firstCase, text)
+            }),
+        ]
+        for (what, apply) in edits {
+            try apply()
+            let report = site.build(now: "2024-02-10")
+            #expect(report.published, "after \(what)")
+            let expected = try fresh(site)
+            #expect(try fileTree(site.root + "/Site") == expected, "after \(what)")
+            // The next build writes into the generation before: what changed is copied from the published site.
+            let again = site.build(now: "2024-02-10")
+            #expect(again.published && !again.steps.contains { $0.name == "Write search index and page" }, "after \(what)")
+            #expect(try fileTree(site.root + "/Site") == expected, "after \(what), built again")
+        }
+        // Another day: every state may read differently.
+        #expect(site.build(now: "2024-03-01").published)
+        let output = site.root + "/Fresh-day"
+        #expect(site.build(now: "2024-03-01", output: output).published)
+        #expect(try fileTree(site.root + "/Site") == (try fileTree(output)))
+    }
+
+    @Test("nothing changed: no page is made again")
+    func nothingChanged() throws {
+        let site = try siteBuiltThrice()
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        // The search index and every page were kept by fingerprint, so no Markdown body was rendered for them.
+        #expect(!report.steps.contains { $0.name == "Write search index and page" })
+        #expect(report.unchanged == report.written.values.reduce(0, +))
+    }
+
+    @Test("a file edited or added by hand in Site/ does not survive into later builds")
+    func tampered() throws {
+        let site = try siteBuiltThrice()
+        try site.write("Site/index.html", "<p>edited by hand</p>")
+        try site.write("Site/index.html.gz", "stale precompressed copy")
+        for _ in 0..<2 { #expect(site.build(now: "2024-02-10").published) }
+        #expect(!site.exists("Site/index.html.gz"))
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
+
+    @Test("a manifest that no longer describes the previous folder is not trusted")
+    func manifestMismatch() throws {
+        let site = try siteBuiltThrice()
+        let previous = site.root + "/.Site.previous"
+        #expect(FileManager.default.fileExists(atPath: previous + ".manifest"))
+        // Same size, new bytes: only the inode and time tell.
+        let page = previous + "/index.html"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: page))
+        try Data(repeating: UInt8(ascii: "x"), count: bytes.count).write(to: URL(fileURLWithPath: page))
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        #expect(report.unchanged == 0)
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
+
+    @Test("manifests read back as written")
+    func manifestRoundTrip() {
+        var manifest = OutputManifest()
+        manifest.files["cases/a/index.html"] = .init(hash: .max, size: 12, inode: 99, modified: 1_700_000_000_123_456_789)
+        manifest.files["名字/带\t制表符.html"] = .init(hash: 1, size: 0, inode: 1, modified: 0)
+        manifest.folders[""] = .init(hash: 0, size: 4096, inode: 7, modified: 5)
+        #expect(OutputManifest.parse(manifest.serialized()) == manifest)
+        #expect(OutputManifest.parse(Array("not a manifest".utf8)) == nil)
+        #expect(OutputManifest.parse(Array("roster-output-manifest 2\nf\t1\t2\n".utf8)) == nil)
+    }
+}
