@@ -3,9 +3,9 @@ import Foundation
 /// Builds the search index one document at a time, from any number of threads, in any order; see `SearchIndex`.
 ///
 /// Each `add` reads the document's terms into a per-thread table, gives each term a number, appends the document
-/// to each term's postings, and writes (or, in memory, keeps) the document's result file. What stays is four bytes
-/// per posting, or a byte per document for a term in more than an eighth of them, and the result file's hash: never
-/// the document's text. `finish` sorts the terms, encodes the shards and writes the manifest.
+/// to each term's postings, and writes (or, in memory, keeps) the document's result file. What stays is at most
+/// four bytes per posting (a term in many documents switches to a byte per document) and the result file's hash:
+/// never the document's text. `finish` sorts the terms, encodes the shards and writes the manifest.
 ///
 /// Documents are numbered by `order`, given up front, so that their result files can be written as they come, and
 /// the files are the same whatever the order and the threads they came in. Every document of `order` must be added
