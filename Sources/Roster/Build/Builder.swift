@@ -80,7 +80,9 @@ public enum Builder {
             PageFingerprints(site: site, themePath: theme.path, now: context.now)
         }
         let everything = fingerprints.everything
-        let searchKept = folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
+        let searchKept = clock.step("Keep the search index if unchanged", into: &report) {
+            folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
+        }
         // Each body is rendered from Markdown right where its page is made, on the same thread; bodies are kept
         // only for the search index, when it is made again.
         var bodies = Bodies()
