@@ -65,7 +65,8 @@ enum Publisher {
     /// previous site retired and none in place: that retired site is put back instead of being deleted.
     static func cleanStale(parent: String, name: String) {
         let output = parent.appendingPath(name)
-        for entry in FileSystem.list(parent) where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
+        for entry in FileSystem.list(parent) where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-")
+            || (entry.hasPrefix(".\(name).") && entry.contains(".tmp-")) {
             let pidText = entry.split(separator: "-").last.map(String.init) ?? ""
             // A live build owns it, and so may another build of this very process (serve, parallel tests).
             if let pid = Int32(pidText), pid == getpid() || kill(pid, 0) == 0 { continue }

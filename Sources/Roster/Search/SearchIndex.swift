@@ -9,7 +9,7 @@ import Foundation
 //     search.finish()   // once the last add has returned: term shards, manifest, versioned folder
 //
 // `add` is thread-safe, reads the document's terms and writes its result file at once; the builder keeps compact
-// postings, never a body. `Builder.writeSearch` feeds it the same way from the `Bodies` it is given.
+// postings, never a body. `Builder.renderPages` feeds it each body as its page is made.
 
 /// The search index: for each term, the documents that contain it and in which fields.
 ///

@@ -7,23 +7,6 @@ extension SiteURLs {
     public var searchIndex: String { basePath + "search/index.json" }
 }
 
-extension Builder {
-    /// Writes the search index (manifest, term shards, one snippet file per document) and the `/search/` page.
-    ///
-    /// Feeds the index builder from `bodies`, as the page step can do item by item (see `SearchIndexBuilder`).
-    static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder, fingerprint: UInt64 = 0) {
-        let search = context.searchIndexBuilder(folder: folder)
-        let site = context.site
-        _ = site.providers.concurrentMap { search.add(context.searchDocument(provider: $0, bodyHTML: bodies.providers[$0.id])) }
-        _ = site.cases.concurrentMap { search.add(context.searchDocument(case: $0, bodyHTML: bodies.cases[$0.id])) }
-        _ = site.notices.concurrentMap { search.add(context.searchDocument(notice: $0, bodyHTML: bodies.notices[$0.id])) }
-        for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
-        search.finish()
-        // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
-        folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: fingerprint)
-    }
-}
-
 extension RenderContext {
     /// What every page's header needs for its search box; the search page has its own, larger box instead.
     func searchFrame(_ section: Section) -> [String: Any] {
