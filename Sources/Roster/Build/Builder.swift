@@ -160,13 +160,23 @@ public enum Builder {
             }
         }
         clock.step("Write feed, sitemap and open data", into: &report) {
-            file("notices/feed.xml", kind: "feed") { context.atomFeed(bodies: noticeBodies.all) }
-            file("sitemap.xml", kind: "sitemap") { context.sitemap(pages: pages.all) }
-            file("robots.txt", kind: "robots") { context.robots() }
-            file("data/providers.json", kind: "data") { context.providersJSON() }
-            file("data/providers.csv", kind: "data") { context.providersCSV() }
-            file("data/cases.json", kind: "data") { context.casesJSON() }
-            file("data/cases.csv", kind: "data") { context.casesCSV() }
+            // Independent files, made and written side by side (the open data of every case is most of the work).
+            let feedBodies = noticeBodies.all
+            let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
+                ("data/cases.json", "data", { context.casesJSON() }),
+                ("data/cases.csv", "data", { context.casesCSV() }),
+                ("sitemap.xml", "sitemap", { context.sitemap(pages: pages.all) }),
+                ("data/providers.json", "data", { context.providersJSON() }),
+                ("data/providers.csv", "data", { context.providersCSV() }),
+                ("notices/feed.xml", "feed", { Array(context.atomFeed(bodies: feedBodies).utf8) }),
+                ("robots.txt", "robots", { Array(context.robots().utf8) }),
+            ]
+            _ = exports.concurrentMap { export in
+                if !folder.keep(export.path, fingerprint: everything, kind: export.kind) {
+                    folder.write(export.path, export.make(), kind: export.kind, fingerprint: everything)
+                }
+                return true
+            }
         }
         if !folder.writeErrors.isEmpty {
             report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"

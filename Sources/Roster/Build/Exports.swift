@@ -1,13 +1,19 @@
 import Foundation
 
 /// The machine-readable outputs: sitemap, robots.txt, the Atom feed and the open data files.
+///
+/// They list every page and entry, so they are written as bytes, and the big ones entry by entry in parallel.
 extension RenderContext {
-    func sitemap(pages: [String]) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    func sitemap(pages: [String]) -> [UInt8] {
+        var out = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8)
+        out.reserveCapacity(pages.count * 80)
         for page in pages.sorted() {
-            out += "  <url><loc>\(XMLText.escape(urls.absolute(page)))</loc></url>\n"
+            out.append(contentsOf: "  <url><loc>".utf8)
+            XMLText.escape(urls.absolute(page), into: &out)
+            out.append(contentsOf: "</loc></url>\n".utf8)
         }
-        return out + "</urlset>\n"
+        out.append(contentsOf: "</urlset>\n".utf8)
+        return out
     }
 
     func robots() -> String {
@@ -68,35 +74,35 @@ extension RenderContext {
 
     // MARK: - Open data
 
-    func providersJSON() -> String {
-        JSONValue.array(site.providers.map { provider in
-            .object([
-                ("id", .string(provider.id)),
-                ("name", .string(provider.name)),
-                ("credit_code", .string(provider.creditCode)),
-                ("types", .strings(provider.types.map(\.rawValue))),
-                ("industries", .strings(provider.industries)),
-                ("district", .string(provider.district)),
-                ("service_areas", .strings(provider.serviceAreas)),
-                ("status", .string(provider.status.rawValue)),
-                ("summary", .text(provider.summary)),
-                ("website", .text(provider.website)),
-                ("contact_person", .text(provider.contact?.person)),
-                ("contact_phone", .text(provider.contact?.phone)),
-                ("contact_email", .text(provider.contact?.email)),
-                ("products", .strings(provider.products.map(\.name))),
-                ("case_count", .int(site.casesByProvider[provider.id]?.count ?? 0)),
-                ("parent_credit_code", .text(provider.parentCreditCode)),
-                ("sample", .bool(provider.sample)),
-                ("url", .string(urls.absolute(urls.provider(provider.id)))),
-            ])
-        }).serialized()
+    func providersJSON() -> [UInt8] {
+        JSONStream.arrayBytes(site.providers) { provider, json in
+            json.beginObject()
+            json.field("id", provider.id)
+            json.field("name", provider.name)
+            json.field("credit_code", provider.creditCode)
+            json.field("types", provider.types.map(\.rawValue))
+            json.field("industries", provider.industries)
+            json.field("district", provider.district)
+            json.field("service_areas", provider.serviceAreas)
+            json.field("status", provider.status.rawValue)
+            json.field("summary", provider.summary)
+            json.field("website", provider.website)
+            json.field("contact_person", provider.contact?.person)
+            json.field("contact_phone", provider.contact?.phone)
+            json.field("contact_email", provider.contact?.email)
+            json.field("products", provider.products.map(\.name))
+            json.field("case_count", site.casesByProvider[provider.id]?.count ?? 0)
+            json.field("parent_credit_code", provider.parentCreditCode)
+            json.field("sample", provider.sample)
+            json.field("url", urls.absolute(urls.provider(provider.id)))
+            json.endObject()
+        }
     }
 
     func providersCSV() -> [UInt8] {
         CSVWriter.document(
             header: ["id", "名称", "统一社会信用代码", "类型", "行业", "所在区市", "服务领域", "状态", "网站", "联系人", "电话", "邮箱", "案例数", "示例数据", "网址"],
-            rows: site.providers.map { p in
+            rows: site.providers.concurrentMap { p in
                 [p.id, p.name, p.creditCode, p.types.map(typeLabel).joined(separator: "；"),
                  p.industries.map(industryName).joined(separator: "；"), p.district, p.serviceAreas.joined(separator: "；"),
                  statusLabel(p.status), p.website ?? "", p.contact?.person ?? "", p.contact?.phone ?? "", p.contact?.email ?? "",
@@ -104,44 +110,69 @@ extension RenderContext {
             })
     }
 
-    func casesJSON() -> String {
-        JSONValue.array(site.cases.map { item in
-            .object([
-                ("id", .string(item.id)),
-                ("title", .string(item.title)),
-                ("provider", .string(item.provider)),
-                ("provider_name", .text(site.providerByID[item.provider]?.name)),
-                ("provider_status", .text(site.providerByID[item.provider]?.status.rawValue)),
-                ("industry", .string(item.industry)),
-                ("enterprise", .string(item.enterprise)),
-                ("role", .string(item.role.rawValue)),
-                ("location", .text(item.location?.rawValue)),
-                ("areas", .strings(item.areas)),
-                ("showroom", .bool(item.showroom)),
-                ("date", .text(item.date?.iso)),
-                ("summary", .text(item.summary)),
-                ("results", .array(item.results.map { r in
-                    .object([("metric", .string(r.metric)), ("before", .number(Format.decimal(r.before, fractionDigits: 6))),
-                             ("after", .number(Format.decimal(r.after, fractionDigits: 6))), ("unit", .string(r.unit))])
-                })),
-                ("sample", .bool(item.sample)),
-                ("url", .string(urls.absolute(urls.case(item.id)))),
-            ])
-        }).serialized()
+    /// What the case exports say of each provider, looked up once rather than copying the provider for every case.
+    private var providerFacts: [String: (name: String, status: ProviderStatus)] {
+        site.providerByID.mapValues { ($0.name, $0.status) }
+    }
+
+    func casesJSON() -> [UInt8] {
+        let providers = providerFacts
+        return JSONStream.arrayBytes(site.cases) { item, json in
+            json.beginObject()
+            json.field("id", item.id)
+            json.field("title", item.title)
+            json.field("provider", item.provider)
+            json.field("provider_name", providers[item.provider]?.name)
+            json.field("provider_status", providers[item.provider]?.status.rawValue)
+            json.field("industry", item.industry)
+            json.field("enterprise", item.enterprise)
+            json.field("role", item.role.rawValue)
+            json.field("location", item.location?.rawValue)
+            json.field("areas", item.areas)
+            json.field("showroom", item.showroom)
+            json.field("date", item.date?.iso)
+            json.field("summary", item.summary)
+            json.key("results")
+            json.beginArray()
+            for result in item.results {
+                json.beginObject()
+                json.field("metric", result.metric)
+                json.key("before")
+                json.number(Format.decimal(result.before, fractionDigits: 6))
+                json.key("after")
+                json.number(Format.decimal(result.after, fractionDigits: 6))
+                json.field("unit", result.unit)
+                json.endObject()
+            }
+            json.endArray()
+            json.field("sample", item.sample)
+            json.field("url", urls.absolute(urls.case(item.id)))
+            json.endObject()
+        }
     }
 
     func casesCSV() -> [UInt8] {
-        CSVWriter.document(
+        let providers = providerFacts
+        return CSVWriter.document(
             header: ["id", "标题", "服务商id", "服务商", "服务商状态", "行业", "试点企业", "服务类型", "地点", "服务领域", "展厅展示", "完成日期", "主要成效", "示例数据", "网址"],
-            rows: site.cases.map { c in
-                let provider = site.providerByID[c.provider]
-                return [c.id, c.title, c.provider, provider?.name ?? "", provider.map { statusLabel($0.status) } ?? "",
-                        industryName(c.industry), c.enterprise, t("role.\(c.role.rawValue)"),
-                        c.location.map { t("location.\($0.rawValue)") } ?? "", c.areas.joined(separator: "；"),
-                        c.showroom ? "是" : "否", c.date?.iso ?? "",
-                        c.results.first.map { resultView($0)["text"] as? String ?? "" } ?? "",
-                        c.sample ? "是" : "否", urls.absolute(urls.case(c.id))]
-            })
+            rows: site.cases) { c, row in
+                let provider = providers[c.provider]
+                row.cell(c.id)
+                row.cell(c.title)
+                row.cell(c.provider)
+                row.cell(provider?.name ?? "")
+                row.cell(provider.map { statusLabel($0.status) } ?? "")
+                row.cell(industryName(c.industry))
+                row.cell(c.enterprise)
+                row.cell(t("role.\(c.role.rawValue)"))
+                row.cell(c.location.map { t("location.\($0.rawValue)") } ?? "")
+                row.cell(c.areas.joined(separator: "；"))
+                row.cell(c.showroom ? "是" : "否")
+                row.cell(c.date?.iso ?? "")
+                row.cell(resultViews(c).first?["text"] as? String ?? "")
+                row.cell(c.sample ? "是" : "否")
+                row.cell(urls.absolute(urls.case(c.id)))
+            }
     }
 
     func dataPage() -> [UInt8] {

@@ -1,4 +1,7 @@
 /// A small deterministic JSON writer: keys in the order given, no locale, no floating point surprises.
+///
+/// A value is built as a tree here and written by ``JSONStream``; the open data files, which hold every entry,
+/// are written straight to a stream instead.
 enum JSONValue {
     case string(String)
     case number(String)
@@ -12,120 +15,307 @@ enum JSONValue {
     static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
 
     func serialized(pretty: Bool = true) -> String {
-        var out = ""
-        write(into: &out, indent: pretty ? 0 : nil)
-        return out + (pretty ? "\n" : "")
+        String(decoding: bytes(pretty: pretty), as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: Int?) {
-        switch self {
-        case .string(let s): JSONValue.quote(s, into: &out)
-        case .number(let n): out += n
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                item.write(into: &out, indent: indent.map { $0 + 1 })
-            }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
-        case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{"
-            for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                JSONValue.quote(key, into: &out)
-                out += indent == nil ? ":" : ": "
-                value.write(into: &out, indent: indent.map { $0 + 1 })
-            }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
-        }
+    /// The serialized UTF-8 bytes; pretty output is indented by two spaces a level and ends with a line break.
+    func bytes(pretty: Bool = true) -> [UInt8] {
+        var stream = JSONStream(pretty: pretty)
+        stream.value(self)
+        if pretty { stream.bytes.append(0x0A) }
+        return stream.bytes
     }
 
     /// Quotes a string; `<`, `>`, `&` and U+2028/9 are escaped too so the JSON is safe inside HTML.
     static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        quote(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``quote(_:into:)`` onto bytes: runs that need no escape are copied whole.
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var plain = 0  // start of the run not yet copied
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                let escape: String?
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case UInt8(ascii: "<"): escape = "\\u003c"
+                case UInt8(ascii: ">"): escape = "\\u003e"
+                case UInt8(ascii: "&"): escape = "\\u0026"
+                case 0x00..<0x20:
+                    let hex = String(byte, radix: 16)
+                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                default:
+                    escape = nil
                 }
+                guard let escape else { i += 1; continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<i]))
+                out.append(contentsOf: escape.utf8)
+                i += byte == 0xE2 ? 3 : 1
+                plain = i
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<bytes.count]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// JSON written as it is made, as UTF-8 bytes: pretty (two spaces a level) or compact, in the layout of
+/// ``JSONValue``. Containers are opened and closed around their items; a value after ``key(_:)`` is that key's.
+struct JSONStream {
+    var bytes: [UInt8] = []
+    let pretty: Bool
+    /// Nesting level of the values written at the top (the items of an array written in parts are at level 1).
+    private let level: Int
+    /// For each open container, whether nothing has been written into it yet.
+    private var empty: [Bool] = []
+    /// Whether a key was just written, so the next value is its value rather than a new item.
+    private var afterKey = false
+
+    init(pretty: Bool = true, level: Int = 0) {
+        self.pretty = pretty
+        self.level = level
+    }
+
+    /// Starts an item of the open array, or the field after a key: the comma and line break before it.
+    private mutating func startValue() {
+        if afterKey { afterKey = false; return }
+        guard let isEmpty = empty.last else { return }
+        if isEmpty { empty[empty.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+        newline(level + empty.count)
+    }
+
+    private mutating func newline(_ indent: Int) {
+        guard pretty else { return }
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: 2 * indent))
+    }
+
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
+        startValue()
+        bytes.append(bracket)
+        empty.append(true)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        if !empty.removeLast() { newline(level + empty.count) }
+        bytes.append(bracket)
+    }
+
+    /// The key of the next value, inside an object.
+    mutating func key(_ key: String) {
+        startValue()
+        JSONValue.quote(key, into: &bytes)
+        bytes.append(contentsOf: (pretty ? ": " : ":").utf8)
+        afterKey = true
+    }
+
+    mutating func string(_ text: String) {
+        startValue()
+        JSONValue.quote(text, into: &bytes)
+    }
+
+    /// A number already written out (`12`, `3.5`).
+    mutating func number(_ text: String) {
+        startValue()
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func bool(_ value: Bool) {
+        startValue()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    mutating func null() {
+        startValue()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// The text, or null.
+    mutating func text(_ text: String?) {
+        if let text { string(text) } else { null() }
+    }
+
+    mutating func strings(_ texts: [String]) {
+        beginArray()
+        for text in texts { string(text) }
+        endArray()
+    }
+
+    /// A field of the open object.
+    mutating func field(_ name: String, _ text: String) { key(name); string(text) }
+    mutating func field(_ name: String, _ text: String?) { key(name); self.text(text) }
+    mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    mutating func field(_ name: String, _ value: Int) { key(name); number(String(value)) }
+    mutating func field(_ name: String, _ texts: [String]) { key(name); strings(texts) }
+
+    mutating func value(_ value: JSONValue) {
+        switch value {
+        case .string(let s): string(s)
+        case .number(let n): number(n)
+        case .bool(let b): bool(b)
+        case .null: null()
+        case .array(let items):
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
+        case .object(let pairs):
+            beginObject()
+            for (name, item) in pairs {
+                key(name)
+                self.value(item)
+            }
+            endObject()
+        }
+    }
+
+    /// A pretty array with an item for each of `items`, written by `write` in parallel: the bytes of writing
+    /// the items one after the other, for the open data files' thousands of entries.
+    static func arrayBytes<T: Sendable>(_ items: [T], _ write: @escaping @Sendable (T, inout JSONStream) -> Void) -> [UInt8] {
+        if items.isEmpty { return Array("[]\n".utf8) }
+        let parts = items.concurrentMap { item -> [UInt8] in
+            var part = JSONStream(level: 1)
+            part.newline(1)
+            write(item, &part)
+            return part.bytes
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(3) { $0 + $1.count + 1 })
+        out.append(UInt8(ascii: "["))
+        for (i, part) in parts.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: part)
+        }
+        out.append(contentsOf: "\n]\n".utf8)
+        return out
     }
 }
 
 /// CSV for spreadsheets (RFC 4180), with a UTF-8 BOM so Excel reads the Chinese correctly.
 enum CSVWriter {
-    static func document(header: [String], rows: [[String]]) -> [UInt8] {
-        var out = "\u{FEFF}"
-        for row in [header] + rows {
-            out += row.map(cell).joined(separator: ",") + "\r\n"
+    /// One line of cells being written.
+    struct Row {
+        fileprivate(set) var bytes: [UInt8] = []
+        private var cells = 0
+
+        mutating func cell(_ value: String) {
+            if cells > 0 { bytes.append(UInt8(ascii: ",")) }
+            CSVWriter.cell(value, into: &bytes)
+            cells += 1
         }
-        return Array(out.utf8)
+    }
+
+    static func document(header: [String], rows: [[String]]) -> [UInt8] {
+        document(header: header, rows: rows) { values, row in
+            for value in values { row.cell(value) }
+        }
+    }
+
+    /// The header, then a row for each of `items`, written by `write` in parallel, each line ending in CR LF.
+    static func document<T: Sendable>(header: [String], rows items: [T], _ write: @escaping @Sendable (T, inout Row) -> Void) -> [UInt8] {
+        var head = Row()
+        for name in header { head.cell(name) }
+        let lines = items.concurrentMap { item -> [UInt8] in
+            var row = Row()
+            write(item, &row)
+            return row.bytes
+        }
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(lines.reduce(head.bytes.count + 5) { $0 + $1.count + 2 })
+        for line in [head.bytes] + lines {
+            out.append(contentsOf: line)
+            out.append(contentsOf: [0x0D, 0x0A])
+        }
+        return out
     }
 
     /// Quotes a cell; one starting with `=`, `+`, `-`, `@` (or tab/CR) gets a leading `'`
     /// so that spreadsheets show it as text instead of running it as a formula.
-    ///
-    /// Judged per Unicode scalar, not per Character: `"` followed by a combining mark is one Character but
-    /// still a quote to every CSV reader, and CR LF is one Character that is neither CR nor LF.
     static func cell(_ value: String) -> String {
-        var scalars = Array(value.unicodeScalars)
-        if let first = scalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            scalars.insert("'", at: 0)
+        var out: [UInt8] = []
+        cell(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``cell(_:)`` onto bytes.
+    ///
+    /// Judged per byte, that is per Unicode scalar for everything it looks for (all ASCII), not per Character: `"`
+    /// followed by a combining mark is one Character but still a quote to every CSV reader, and CR LF is one
+    /// Character that is neither CR nor LF.
+    static func cell(_ value: String, into out: inout [UInt8]) {
+        let utf8 = value.utf8
+        let formula = utf8.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
+        let needsQuotes = formula || utf8.first == UInt8(ascii: "'")
+            || utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if !needsQuotes {
+            out.append(contentsOf: utf8)
+            return
         }
-        let needsQuotes = scalars.first == "'" || scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        var out = String.UnicodeScalarView()
-        if needsQuotes { out.append("\"") }
-        for scalar in scalars {
-            if scalar == "\"" { out.append("\"") }
-            out.append(scalar)
+        out.append(UInt8(ascii: "\""))
+        if formula { out.append(UInt8(ascii: "'")) }
+        for byte in utf8 {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
         }
-        if needsQuotes { out.append("\"") }
-        return String(out)
+        out.append(UInt8(ascii: "\""))
     }
 }
 
 /// Escaping for XML text and attribute values (sitemap, Atom).
 enum XMLText {
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 forbids most control characters even escaped: drop them.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { continue }
-                if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        escape(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``escape(_:)`` onto bytes: runs that need nothing are copied whole.
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var plain = 0
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                var skip = 1
+                let replacement: String?
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&apos;"
+                // XML 1.0 forbids most control characters even escaped, and U+FFFE and U+FFFF: they are dropped.
+                case 0x00..<0x20 where byte != 0x0A && byte != 0x09 && byte != 0x0D: replacement = ""
+                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE:
+                    replacement = ""
+                    skip = 3
+                default: replacement = nil
+                }
+                guard let replacement else { i += 1; continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<i]))
+                out.append(contentsOf: replacement.utf8)
+                i += skip
+                plain = i
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<bytes.count]))
         }
-        return out
     }
 }

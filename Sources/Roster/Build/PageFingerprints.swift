@@ -106,10 +106,15 @@ struct PageFingerprints: Sendable {
 enum FileStamp {
     /// 0 never comes out for a file that exists; a missing file gives a stamp of its name alone.
     static func of(_ path: String, named name: String, following: Bool = false) -> UInt64 {
+        var info = stat()
+        return of((following ? stat(path, &info) : lstat(path, &info)) == 0 ? info : nil, named: name)
+    }
+
+    /// The stamp of a file whose `stat` is at hand (from the descriptor it was read through), nil if missing.
+    static func of(_ info: stat?, named name: String) -> UInt64 {
         var mix = PageFingerprints.Mix()
         mix.add(name)
-        var info = stat()
-        if (following ? stat(path, &info) : lstat(path, &info)) == 0 {
+        if let info {
             mix.add(UInt64(info.st_size))
             mix.add(UInt64(info.st_ino))
             mix.add(UInt64(bitPattern: Int64(info.st_mtim.tv_sec)))

@@ -30,6 +30,6 @@ extension Case {
         return Case(id: id, title: title, provider: provider, industry: industry, enterprise: enterprise, role: role,
                     location: location, areas: areas, showroom: showroom, date: date, summary: summary, results: results,
                     cover: cover, sample: sample, body: body,
-                    source: EntrySource(location: object.location, fields: object.fieldLocations))
+                    source: object.entrySource)
     }
 }

@@ -9,6 +9,9 @@ public enum Checker {
         if let site = loaded.site {
             findings += Rules.check(site)
             findings += Theme.load(root: root, name: theme, language: site.config.language).1
+            // Freeing tens of thousands of entries takes a while: it is done on another thread, so that the report
+            // comes out (and `roster check` exits) without waiting for it.
+            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(site) {} }
         }
         return findings.sortedForReport()
     }

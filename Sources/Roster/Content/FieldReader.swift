@@ -31,47 +31,77 @@ final class FieldReader {
             error("schema.type", at: value, "\(what)应是键值对象（key: value），这里是\(value.shapeName)")
             return nil
         }
-        var byKey: [String: ContentValue.Entry] = [:]
+        var fields: [ContentValue.Entry] = []
+        fields.reserveCapacity(entries.count)
+        // Objects have a few fields: searching them beats hashing; an index by key serves the rare big one.
+        var index: [String: Int]? = entries.count > ContentObject.linearSearchLimit ? [:] : nil
         for entry in entries {
-            if let earlier = byKey[entry.key] {
+            let earlier: ContentValue.Entry?
+            if let index {
+                earlier = index[entry.key].map { fields[$0] }
+            } else {
+                // Compared as Strings: keys spelled differently may still be one key (NFC and NFD, for one).
+                earlier = fields.first { $0.key == entry.key }
+            }
+            if let earlier {
                 error("schema.duplicate-key", line: entry.keyLine, column: entry.keyColumn,
                       "字段 “\(entry.key)” 重复出现（第一次在第 \(earlier.keyLine) 行）", hint: "删掉其中一个")
                 continue
             }
-            byKey[entry.key] = entry
-            if !keys.contains(entry.key) {
+            index?[entry.key] = fields.count
+            fields.append(entry)
+            if !keys.contains(where: { ContentObject.sameKey($0, entry.key) }) {
                 let suggestion = Spelling.closest(to: entry.key, in: keys)
                 let hint = suggestion.map { "是不是 “\($0)”？" } ?? "\(what)可用的字段：\(keys.joined(separator: ", "))"
                 error("schema.unknown-key", line: entry.keyLine, column: entry.keyColumn,
                       "\(what)没有字段 “\(entry.key)”", hint: hint)
             }
         }
-        return ContentObject(value: value, entries: byKey, reader: self, what: what)
+        return ContentObject(value: value, fields: fields, index: index, reader: self, what: what)
     }
 }
 
 /// One object being decoded: typed accessors that report wrong shapes and missing required fields.
 struct ContentObject {
     let value: ContentValue
-    let entries: [String: ContentValue.Entry]
+    /// The fields in the order written, each key once (the first, where a key is repeated).
+    let fields: [ContentValue.Entry]
+    /// Positions in `fields` by key, for objects too big to search.
+    let index: [String: Int]?
     let reader: FieldReader
     let what: String
 
+    /// Largest object whose fields are searched one by one rather than indexed.
+    static let linearSearchLimit = 32
+
     var location: SourceLocation { reader.location(value) }
+
+    private func entry(_ key: String) -> ContentValue.Entry? {
+        if let index { return index[key].map { fields[$0] } }
+        return fields.first { ContentObject.sameKey(key, $0.key) }
+    }
+
+    /// Whether a field's key is the schema key `schemaKey`, as String equality has it, comparing lengths first
+    /// (most keys differ in length, and a comparison of Strings is a call). Schema keys are plain ASCII, and the
+    /// only characters canonically equivalent to ASCII ones are U+212A (`K`), U+1FEF (`` ` ``) and U+037E (`;`),
+    /// which no key uses: text of another length is never equal to a key (`LoadingFastPathTests` checks the keys).
+    static func sameKey(_ schemaKey: String, _ key: String) -> Bool {
+        schemaKey.utf8.count == key.utf8.count && schemaKey == key
+    }
 
     /// Where a field is written, or the object itself when the field is absent.
     func location(of key: String) -> SourceLocation {
-        guard let entry = entries[key] else { return location }
+        guard let entry = entry(key) else { return location }
         return SourceLocation(file: reader.file, line: entry.keyLine, column: entry.keyColumn)
     }
 
-    /// All field locations, for rules that point at a field later.
-    var fieldLocations: [String: SourceLocation] {
-        entries.mapValues { SourceLocation(file: reader.file, line: $0.keyLine, column: $0.keyColumn) }
+    /// Where the entry and each of its fields are written, for rules that point at a field later.
+    var entrySource: EntrySource {
+        EntrySource(location: location, fieldPositions: fields.map { ($0.key, $0.keyLine, $0.keyColumn) })
     }
 
     subscript(key: String) -> ContentValue? {
-        guard let entry = entries[key] else { return nil }
+        guard let entry = entry(key) else { return nil }
         if case .null = entry.value.kind { return nil }
         return entry.value
     }
@@ -91,7 +121,7 @@ struct ContentObject {
             reader.error("schema.type", at: field, "字段 “\(key)” 应是文字，这里是\(field.shapeName)")
             return nil
         }
-        if required && string.trimmingCharacters(in: .whitespaces).isEmpty {
+        if required && string.isBlank {
             reader.error("schema.required", at: field, "必填字段 “\(key)” 不能为空")
             return nil
         }
@@ -243,12 +273,66 @@ enum Spelling {
     }
 }
 
+extension String {
+    /// Whether the text is empty or only whitespace: `trimmingCharacters(in: .whitespaces).isEmpty`, without
+    /// bridging to `NSString` for the usual text that starts with something else.
+    var isBlank: Bool {
+        // Tab and space are the only ASCII whitespace in the set.
+        if let first = utf8.first, first < 0x80, first != 0x20, first != 0x09 { return false }
+        return unicodeScalars.allSatisfy { String.whitespace.contains($0) }
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`, returning the text itself when neither end is whitespace.
+    func trimmingWhitespace() -> String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
+              !String.whitespace.contains(first), !String.whitespace.contains(last) else {
+            return trimmingCharacters(in: .whitespaces)
+        }
+        return self
+    }
+
+    /// `CharacterSet.whitespaces`, fetched once: the property makes a new set on every call.
+    private static let whitespace = CharacterSet.whitespaces
+}
+
 extension Decimal {
     /// Parses a plain decimal number (`12`, `-3.5`); no exponent, no grouping.
     static func parse(_ text: String) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
-              trimmed.filter({ $0 == "." }).count <= 1 else { return nil }
+        let trimmed = text.trimmingWhitespace()
+        // Byte by byte: the characters allowed are all ASCII, where a Character is one byte.
+        var dots = 0
+        for byte in trimmed.utf8 {
+            if byte == UInt8(ascii: ".") { dots += 1 } else if byte != UInt8(ascii: "-") && !(0x30...0x39).contains(byte) { return nil }
+        }
+        guard !trimmed.isEmpty, dots <= 1 else { return nil }
+        // Short numbers (all that metrics hold) skip Foundation's general decimal parser.
+        if trimmed.utf8.count <= 18, let short = shortDecimal(trimmed) { return short }
         return Decimal(string: trimmed, locale: nil)
+    }
+
+    /// `-12` or `3.25`: an optional minus, digits, and at most one point with digits after it; nil for other text.
+    private static func shortDecimal(_ text: String) -> Decimal? {
+        var digits: UInt64 = 0
+        var fraction = 0
+        var point = false
+        var negative = false
+        var count = 0
+        for (offset, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where offset == 0: negative = true
+            case UInt8(ascii: "."): guard !point, count > 0 else { return nil }; point = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                count += 1
+                if point { fraction += 1 }
+            default: return nil
+            }
+        }
+        // Zero written with a point keeps Foundation's own representation: the general parser reads it.
+        guard count > 0, !point || fraction > 0 && digits != 0 else { return nil }
+        // As Foundation's parser leaves it: trailing zeros of the fraction dropped.
+        while fraction > 0 && digits % 10 == 0 && digits != 0 { digits /= 10; fraction -= 1 }
+        if fraction == 0 && !point { return negative ? -Decimal(digits) : Decimal(digits) }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(digits))
     }
 }

@@ -17,6 +17,9 @@ enum SourceText {
         } else {
             throw invalidUTF8(in: Array(body))
         }
+        // One pass over the bytes rules out the rare cases below for almost every file.
+        let clean = body.withUnsafeBufferPointer { !HiddenCharacters.mayOccur(in: $0) }
+        if clean { return text }
         if text.utf8.contains(0x0D) {
             text = text.replacingCRLF()
         }
@@ -118,6 +121,68 @@ enum HiddenCharacters {
 
     static func contains(_ text: String) -> Bool { first(in: text) != nil }
 
+    /// False when the UTF-8 `bytes` certainly hold nothing that ``first(in:)`` reports; a byte-level pass, so the
+    /// Character-by-Character ``first(in:)`` runs only on text that may need it.
+    ///
+    /// Forbidden scalars have recognisable encodings (C0 bytes, 0x7F, `C2 80…9F`, `E2 80 AA…AE`, `E2 81 A6…A9`,
+    /// `EF BF BE…BF`); a glued pair needs one of `< > & " '` beside a non-ASCII byte (ASCII pairs never form one
+    /// cluster, CR LF aside), and only such pairs are looked at scalar by scalar.
+    static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        return leadBytes.withUnsafeBufferPointer { table in
+            func suspicious(_ i: Int) -> Bool {
+                let byte = bytes[i]
+                guard table[Int(byte)] else { return false }
+                switch byte {
+                case 0x3C, 0x3E, 0x26, 0x22, 0x27:  // < > & " '
+                    return gluedAt(i, in: bytes)
+                case 0xC2:
+                    return i + 1 < count && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F
+                case 0xE2:
+                    return i + 2 < count && (bytes[i + 1] == 0x80 && bytes[i + 2] >= 0xAA && bytes[i + 2] <= 0xAE
+                                             || bytes[i + 1] == 0x81 && bytes[i + 2] >= 0xA6 && bytes[i + 2] <= 0xA9)
+                case 0xEF:
+                    return i + 2 < count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE
+                default:
+                    return true  // C0 controls but tab and line feed, and DEL
+                }
+            }
+            var i = 0
+            while i < count {
+                if suspicious(i) { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// The bytes ``mayOccur(in:)`` looks at more closely; a table, so that the rest cost one lookup each.
+    private static let leadBytes: [Bool] = (0...255).map { byte in
+        (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F || [0x3C, 0x3E, 0x26, 0x22, 0x27, 0xC2, 0xE2, 0xEF].contains(byte)
+    }
+
+    /// Whether the escapable ASCII byte at `i` forms one grapheme cluster with the scalar before or after it.
+    private static func gluedAt(_ i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let escapable = Unicode.Scalar(bytes[i])
+        if i + 1 < bytes.count, bytes[i + 1] >= 0x80, let next = scalar(at: i + 1, in: bytes), glued(escapable, next) {
+            return true
+        }
+        if i > 0, bytes[i - 1] >= 0x80 {
+            var start = i - 1
+            while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+            if let previous = scalar(at: start, in: bytes), glued(previous, escapable) { return true }
+        }
+        return false
+    }
+
+    /// The scalar whose UTF-8 encoding starts at `i` (nil if the bytes there are not one).
+    private static func scalar(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        let lead = bytes[i]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard i + length <= bytes.count else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self).unicodeScalars.first
+    }
+
     /// A Chinese message naming the character and where it usually comes from; `place` says where it was found.
     static func message(_ scalar: Unicode.Scalar, in place: String = "文件里") -> String {
         let code = "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
@@ -172,8 +237,10 @@ struct FrontMatterDocument {
     /// Splits `---` front matter from the body; the closing line is `---` (or `...`).
     static func split(_ text: String) throws(SplitError) -> FrontMatterDocument {
         // Works on UTF-8 bytes: Character-by-character splitting of every file was a measurable cost at scale.
+        // The closure finds byte offsets; the parts are then cut from the string itself, which (unlike decoding
+        // the bytes again) copies them without validating them a second time.
         var text = text
-        let result = text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Result<FrontMatterDocument, SplitError> in
+        let found = text.withUTF8 { (bytes: UnsafeBufferPointer<UInt8>) -> Result<(Int, Int, Int, Int), SplitError> in
             func lineEnd(from start: Int) -> Int {
                 var i = start
                 while i < bytes.count && bytes[i] != 0x0A { i += 1 }
@@ -183,9 +250,6 @@ struct FrontMatterDocument {
                 var e = end
                 while e > start && (bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09) { e -= 1 }
                 return e - start == 3 && bytes[start] == marker && bytes[start + 1] == marker && bytes[start + 2] == marker
-            }
-            func string(_ from: Int, _ to: Int) -> String {
-                from >= to ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
             }
             let firstEnd = lineEnd(from: 0)
             guard isMarker(0, firstEnd, 0x2D) else {
@@ -197,8 +261,7 @@ struct FrontMatterDocument {
                 let end = lineEnd(from: start)
                 if start < bytes.count && (isMarker(start, end, 0x2D) || isMarker(start, end, 0x2E)) {
                     let frontEnd = start > firstEnd + 1 ? start - 1 : start
-                    return .success(FrontMatterDocument(frontMatter: string(firstEnd + 1, frontEnd), frontMatterFirstLine: 2,
-                                               body: string(min(end + 1, bytes.count), bytes.count), bodyFirstLine: lineNumber + 1))
+                    return .success((firstEnd + 1, frontEnd, min(end + 1, bytes.count), lineNumber + 1))
                 }
                 if end >= bytes.count { break }
                 start = end + 1
@@ -206,7 +269,18 @@ struct FrontMatterDocument {
             }
             return .failure(SplitError(message: "YAML 头信息没有结束：缺少第二个 “---” 行", line: 1))
         }
-        return try result.get()
+        let (frontStart, frontEnd, bodyStart, bodyFirstLine) = try found.get()
+        return FrontMatterDocument(frontMatter: text.utf8Slice(frontStart, frontEnd), frontMatterFirstLine: 2,
+                                   body: text.utf8Slice(bodyStart, text.utf8.count), bodyFirstLine: bodyFirstLine)
+    }
+}
+
+extension String {
+    /// The text between two UTF-8 offsets on Unicode scalar boundaries (such as at an ASCII byte), byte for byte.
+    func utf8Slice(_ from: Int, _ to: Int) -> String {
+        guard from < to else { return "" }
+        let start = utf8.index(utf8.startIndex, offsetBy: from)
+        return String(self[start..<utf8.index(start, offsetBy: to - from)])
     }
 }
 

@@ -13,7 +13,15 @@ enum YAMLReader {
     static let maxDepth = 64
 
     /// Parses one YAML document; `lineOffset` is added to every line (front matter starts below `---`).
+    ///
+    /// The plain YAML of content files is read by ``YAMLSubsetReader``; everything else, and every error, by Yams.
     static func parse(_ text: String, lineOffset: Int = 0) throws(SyntaxError) -> ContentValue {
+        if let value = YAMLSubsetReader.read(text, lineOffset: lineOffset) { return value }
+        return try parseWithYams(text, lineOffset: lineOffset)
+    }
+
+    /// The reference reader: libyaml through Yams, for any YAML (the subset reader is checked against it).
+    static func parseWithYams(_ text: String, lineOffset: Int = 0) throws(SyntaxError) -> ContentValue {
         let root: Node?
         do {
             // The basic resolver: scalars stay text (the schema types them), and no regular expression runs per scalar.

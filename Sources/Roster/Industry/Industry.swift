@@ -31,7 +31,7 @@ public struct Industry: Sendable, Identifiable {
             return nil
         }
         return Industry(id: id, name: name, summary: object.text("summary"), quotas: quotas,
-                        source: EntrySource(location: object.location, fields: object.fieldLocations))
+                        source: object.entrySource)
     }
 }
 

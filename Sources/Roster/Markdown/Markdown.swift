@@ -53,10 +53,32 @@ public struct Markdown: Sendable {
         return process(text, collectLinks: collectLinks, html: true)
     }
 
+    /// Renders a body; one the loader measured against the limits is not measured again.
+    public func render(_ body: MarkdownBody, collectLinks: Bool = false) -> Rendered {
+        body.withinLimits ? process(body.text, collectLinks: collectLinks, html: true) : render(body.text, collectLinks: collectLinks)
+    }
+
     /// The link and image targets of `text`, without rendering HTML (what `check` needs).
+    ///
+    /// Bodies in the plain subset that ``LinkScanner`` reads skip cmark; it gives the same links as the parse.
     public func links(in text: String) -> [Link] {
         if MarkdownLimits.check(text) != nil { return [] }
-        return process(text, collectLinks: true, html: false).links
+        return linksWithinLimits(text)
+    }
+
+    /// The links of a body; one the loader measured against the limits is not measured again.
+    public func links(in body: MarkdownBody) -> [Link] {
+        body.withinLimits ? linksWithinLimits(body.text) : links(in: body.text)
+    }
+
+    private func linksWithinLimits(_ text: String) -> [Link] {
+        if let links = LinkScanner.links(in: text) { return links }
+        return parsedLinks(in: text)
+    }
+
+    /// The links as cmark-gfm finds them: the reference for ``LinkScanner``.
+    func parsedLinks(in text: String) -> [Link] {
+        process(text, collectLinks: true, html: false).links
     }
 
     /// cmark-gfm without the limits; only tests call it, to show what the limits keep out.

@@ -30,7 +30,19 @@ public enum MarkdownLimits {
 
     /// The first limit `text` crosses, or nil when it is safe to render.
     public static func check(_ text: String) -> Violation? {
-        let bytes = Array(text.utf8)
+        // On the string's own bytes: `check` runs over every body, in `check` and again when rendering.
+        var text = text
+        return text.withUTF8 { check(bytes: $0) }
+    }
+
+    /// Words of eight line feeds, `<`, `[`, spaces and tabs, to compare eight bytes with at once.
+    private enum Repeated {
+        static let (lineFeed, lessThan, bracket, space, tab) = (ByteWord.repeating(0x0A), ByteWord.repeating(0x3C),
+                                                               ByteWord.repeating(0x5B), ByteWord.repeating(0x20),
+                                                               ByteWord.repeating(0x09))
+    }
+
+    private static func check(bytes: UnsafeBufferPointer<UInt8>) -> Violation? {
         if bytes.count > maxBytes {
             return Violation(line: 1, message: "正文太长（\(bytes.count / 1024) KB，上限 \(maxBytes / 1024) KB）",
                              hint: "正文应是简短的介绍；长文件请作为附件放在 media/ 下")
@@ -43,20 +55,45 @@ public enum MarkdownLimits {
         var cells = 0
         var start = 0
         while start <= bytes.count {
+            // One pass finds the line's end, whether it is blank, and its openers.
             var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            var blank = true
+            var lineLessThan = 0
+            var lineBrackets = 0
+            while end < bytes.count {
+                // Eight bytes without a line end or an opener only tell whether the line is blank.
+                if end + 8 <= bytes.count {
+                    let word = bytes.word(at: end)
+                    if ByteWord.bytes(word, equalTo: Repeated.lineFeed) | ByteWord.bytes(word, equalTo: Repeated.lessThan)
+                        | ByteWord.bytes(word, equalTo: Repeated.bracket) == 0 {
+                        if blank && ByteWord.bytes(word, equalTo: Repeated.space) | ByteWord.bytes(word, equalTo: Repeated.tab) != ByteWord.highBits {
+                            blank = false
+                        }
+                        end += 8
+                        continue
+                    }
+                }
+                let byte = bytes[end]
+                if byte == 0x0A { break }
+                if byte == UInt8(ascii: "<") {
+                    lineLessThan += 1
+                } else if byte == UInt8(ascii: "[") {
+                    lineBrackets += 1
+                }
+                if byte != 0x20 && byte != 0x09 { blank = false }
+                end += 1
+            }
             let line = bytes[start..<end]
             defer { start = end + 1; lineNumber += 1 }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            if blank {
                 blockStart = lineNumber + 1
                 lessThan = 0
                 brackets = 0
                 tableColumns = 0
                 continue
             }
-            for byte in line {
-                if byte == UInt8(ascii: "<") { lessThan += 1 } else if byte == UInt8(ascii: "[") { brackets += 1 }
-            }
+            lessThan += lineLessThan
+            brackets += lineBrackets
             if lessThan > maxOpenersPerBlock || brackets > maxOpenersPerBlock {
                 let what = lessThan > maxOpenersPerBlock ? "“<”" : "“[”"
                 return Violation(line: lineNumber,
@@ -88,7 +125,7 @@ public enum MarkdownLimits {
 
     /// An upper bound on the container nesting a line opens (`>` markers, list markers, and indentation,
     /// two columns per nested list), and the rest of the line after its markers.
-    static func containerDepth(_ line: ArraySlice<UInt8>) -> (Int, ArraySlice<UInt8>) {
+    static func containerDepth(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> (Int, Slice<UnsafeBufferPointer<UInt8>>) {
         var i = line.startIndex
         var indent = 0
         while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 {
@@ -122,7 +159,7 @@ public enum MarkdownLimits {
     }
 
     /// `***`, `- - -`, `___`: a rule, not a list of lists.
-    private static func isThematicBreak(_ rest: ArraySlice<UInt8>) -> Bool {
+    private static func isThematicBreak(_ rest: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard let first = rest.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "*") || first == UInt8(ascii: "_") else {
             return false
         }
@@ -134,7 +171,7 @@ public enum MarkdownLimits {
     }
 
     /// The column count if the line reads as a GFM table delimiter row (`| --- | :-: |`), else nil.
-    static func delimiterRowColumns(_ rest: ArraySlice<UInt8>) -> Int? {
+    static func delimiterRowColumns(_ rest: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
         var pipes = 0
         var dashes = 0
         for byte in rest {

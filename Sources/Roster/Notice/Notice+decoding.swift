@@ -49,6 +49,6 @@ extension Notice {
                       published: published, docNo: fields.docNo, issuers: fields.issuers, validity: fields.validity,
                       regNo: fields.regNo, addressees: fields.addressees, deadlines: deadlines, publicity: publicity,
                       contacts: contacts, attachments: attachments, sample: fields.sample, body: body,
-                      source: EntrySource(location: object.location, fields: object.fieldLocations))
+                      source: object.entrySource)
     }
 }

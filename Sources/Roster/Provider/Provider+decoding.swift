@@ -36,7 +36,7 @@ extension Provider {
                         district: district, serviceAreas: areas, summary: summary, website: website, contact: contact,
                         products: products, chainLeader: chainLeader, parentCreditCode: parent, status: status,
                         history: history, sample: sample, body: body,
-                        source: EntrySource(location: object.location, fields: object.fieldLocations))
+                        source: object.entrySource)
     }
 }
 

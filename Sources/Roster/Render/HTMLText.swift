@@ -24,6 +24,18 @@ public enum HTMLText {
 
     /// The link's scheme, lower-cased, or nil for a relative link.
     public static func scheme(of url: String) -> String? {
+        // The usual link is printable ASCII up to its `:` or `/`: read its bytes. Anything else takes the long way.
+        var ascii = true
+        for (offset, byte) in url.utf8.enumerated() {
+            if byte <= 0x20 || byte >= 0x7F { ascii = false; break }
+            if byte == UInt8(ascii: ":") { return String(decoding: url.utf8.prefix(offset), as: UTF8.self).lowercased() }
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { return nil }
+        }
+        return ascii ? nil : schemeOfAnyText(url)
+    }
+
+    /// ``scheme(of:)`` for any text, scalar by scalar: the reference for its byte-level reading.
+    static func schemeOfAnyText(_ url: String) -> String? {
         // Browsers ignore control characters and whitespace inside a scheme: strip them before judging.
         let cleaned = url.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }
         var scheme = ""

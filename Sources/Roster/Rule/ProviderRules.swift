@@ -90,9 +90,9 @@ enum ProviderRules {
         }
     }
 
-    /// Cases that count for rule 6: transformation cases (数字化改造) of the provider in one industry.
-    static func serviceCases(_ provider: Provider, industry: String, site: Site) -> [Case] {
-        (site.casesByProvider[provider.id] ?? []).filter { $0.industry == industry && $0.role == .transformation }
+    /// How many cases count for rule 6: transformation cases (数字化改造) of the provider in one industry.
+    static func serviceCaseCount(_ provider: Provider, industry: String, site: Site) -> Int {
+        (site.casesByProvider[provider.id] ?? []).reduce(0) { $0 + ($1.industry == industry && $1.role == .transformation ? 1 : 0) }
     }
 
     /// Rule 6: integrators at least 2 cases per industry, product providers at least 3.
@@ -103,7 +103,7 @@ enum ProviderRules {
         if provider.has(.product) { required = 3; who = provider.has(.integrator) ? "同时申报“小快轻准”产品型的服务商" : "“小快轻准”产品型服务商" }
         guard required > 0 else { return }
         for industry in provider.industries where site.industryByID[industry] != nil {
-            let count = serviceCases(provider, industry: industry, site: site).count
+            let count = serviceCaseCount(provider, industry: industry, site: site)
             if count < required {
                 findings.error("provider.case-count", at: provider.source.location(of: "industries"),
                                "\(who)在每个行业至少要有 \(required) 个本行业服务案例；“\(provider.name)” 在 \(site.industryByID[industry]!.name) 只有 \(count) 个",
@@ -154,10 +154,13 @@ enum ProviderRules {
     /// Rule 9: 服务商不可为同一家试点企业同时开展数字化改造和数字化能力验收评估.
     static func transformationAndAssessment(_ provider: Provider, site: Site, into findings: inout FindingList) {
         let cases = site.casesByProvider[provider.id] ?? []
-        let byEnterprise = Dictionary(grouping: cases, by: { $0.enterprise.trimmingCharacters(in: .whitespaces) })
-        for (enterprise, group) in byEnterprise {
-            let transformations = group.filter { $0.role == .transformation }
-            let assessments = group.filter { $0.role == .assessment }
+        // Only a provider with cases of both roles can break the rule: most are done before grouping anything.
+        guard cases.contains(where: { $0.role == .assessment }), cases.contains(where: { $0.role == .transformation }) else { return }
+        // Grouped by position: grouping the cases themselves copied every case of the site.
+        let byEnterprise = Dictionary(grouping: cases.indices, by: { cases[$0].enterprise.trimmingWhitespace() })
+        for (enterprise, positions) in byEnterprise {
+            let transformations = positions.filter { cases[$0].role == .transformation }.map { cases[$0] }
+            let assessments = positions.filter { cases[$0].role == .assessment }.map { cases[$0] }
             guard !transformations.isEmpty, !assessments.isEmpty else { continue }
             for item in transformations + assessments {
                 let others = (transformations + assessments).filter { $0.id != item.id }

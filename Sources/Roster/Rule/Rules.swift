@@ -2,13 +2,22 @@
 public enum Rules {
     /// Runs every rule over the loaded site and returns the findings.
     public static func check(_ site: Site) -> [Finding] {
-        var findings = FindingList()
-        ReferenceRules.check(site, into: &findings)
-        ProviderRules.check(site, into: &findings)
-        QuotaRules.check(site, into: &findings)
-        LinkRules.check(site, into: &findings)
-        PeriodRules.check(site, into: &findings)
-        return findings.all
+        // The link rule reads every body; the others, fields only, run beside it. Findings keep the order of the
+        // rules either way.
+        let groups: [@Sendable (Site, inout FindingList) -> Void] = [
+            { site, findings in
+                ReferenceRules.check(site, into: &findings)
+                ProviderRules.check(site, into: &findings)
+                QuotaRules.check(site, into: &findings)
+            },
+            { site, findings in LinkRules.check(site, into: &findings) },
+            { site, findings in PeriodRules.check(site, into: &findings) },
+        ]
+        return groups.concurrentMap { group in
+            var findings = FindingList()
+            group(site, &findings)
+            return findings.all
+        }.flatMap { $0 }
     }
 }
 
@@ -69,6 +78,26 @@ enum ReferenceRules {
         }
     }
 
+    /// Whether a content path leaves `media/` or is not a plain relative path.
+    static func isOutsideMedia(_ path: String) -> Bool {
+        // An ASCII path (the usual one) is judged on its bytes, where Character and byte comparisons agree.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(path.utf8)
+            if bytes.first == UInt8(ascii: "/") || bytes.contains(UInt8(ascii: "\\")) || bytes.contains(0) { return true }
+            let parts = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            return parts.contains { $0.isEmpty || $0.elementsEqual([0x2E]) || $0.elementsEqual([0x2E, 0x2E]) }
+                || !parts[0].elementsEqual("media".utf8)
+        }
+        return isOutsideMediaAnyText(path)
+    }
+
+    /// ``isOutsideMedia(_:)`` Character by Character, for any path: the reference for its byte-level reading.
+    static func isOutsideMediaAnyText(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return path.hasPrefix("/") || path.contains("\\") || path.contains("\0") || parts.contains("..") || parts.contains(".")
+            || parts.contains("") || parts.first != "media"
+    }
+
     private static func hint(_ value: String, _ candidates: [String], _ what: String) -> String {
         if let near = Spelling.closest(to: value, in: candidates) { return "是不是 “\(near)”？" }
         return "应是\(what)"
@@ -76,9 +105,7 @@ enum ReferenceRules {
 
     /// Content paths must stay under `media/` and name a file that exists.
     static func checkMediaPath(_ path: String, field: String, at location: SourceLocation, site: Site, into findings: inout FindingList) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if path.hasPrefix("/") || path.contains("\\") || path.contains("\0") || parts.contains("..") || parts.contains(".")
-            || parts.contains("") || parts.first != "media" {
+        if isOutsideMedia(path) {
             findings.error("path.outside-media", at: location, "“\(field)” 的路径 “\(path)” 不合规",
                            hint: "路径相对于 Content/，并以 media/ 开头，如 media/covers/x.png；不能用 ../ 或绝对路径")
             return

@@ -8,11 +8,28 @@ enum FileSystem {
     /// and the bytes land in the array directly (Foundation's `contents(atPath:)` also leaked its buffer on
     /// empty files, as LeakSanitizer showed).
     static func read(_ path: String) -> [UInt8]? {
+        if case .bytes(let bytes, _) = read(path, limit: Int.max) { return bytes }
+        return nil
+    }
+
+    /// What ``read(_:limit:)`` found.
+    enum ReadResult {
+        /// The bytes, and the file's `stat` as it was opened.
+        case bytes([UInt8], stat)
+        /// A regular file larger than the limit, left unread.
+        case tooLarge(size: Int)
+        /// Missing, unreadable, or not a regular file.
+        case failed
+    }
+
+    /// The bytes of a regular file, judging its size (from the open file, in the same call) before reading any.
+    static func read(_ path: String, limit: Int) -> ReadResult {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .failed }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .failed }
+        if Int(info.st_size) > limit { return .tooLarge(size: Int(info.st_size)) }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var done = 0
         while done < bytes.count {
@@ -23,7 +40,24 @@ enum FileSystem {
             guard count > 0 else { break }
             done += count
         }
-        return done == bytes.count ? bytes : Array(bytes[..<done])
+        return .bytes(done == bytes.count ? bytes : Array(bytes[..<done]), info)
+    }
+
+    /// What a path names, not following a final symbolic link.
+    enum Kind {
+        case regular, directory, symlink, other
+    }
+
+    /// The kind of `path` from one `lstat`; nil when it does not exist.
+    static func kind(_ path: String) -> Kind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -52,6 +86,29 @@ enum FileSystem {
     /// Names in a folder, sorted, so every build sees the same order.
     static func list(_ path: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    /// Names in a folder with their kinds, sorted by name: ``list(_:)`` and ``kind(_:)`` of each, but the kinds
+    /// come from the directory listing itself where the file system gives them (one `lstat` per name otherwise).
+    static func listWithKinds(_ path: String) -> [(name: String, kind: Kind?)] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var entries: [(name: String, kind: Kind?)] = []
+        while let entry = readdir(directory) {
+            // Decoded the way FileManager decodes names (invalid UTF-8 repaired), so both listings agree.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name == "." || name == ".." { continue }
+            let kind: Kind?
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = Self.kind(path.appendingPath(name))
+            default: kind = .other
+            }
+            entries.append((name, kind))
+        }
+        return entries.sorted { $0.name < $1.name }
     }
 }
 

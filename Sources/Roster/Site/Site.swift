@@ -23,9 +23,9 @@ public struct Site: Sendable {
         self.root = root
         self.config = config
         self.industries = industries
-        self.providers = providers.sorted { $0.id < $1.id }
-        self.cases = cases.sorted { $0.id < $1.id }
-        self.notices = notices.sorted { ($0.published, $0.id) > ($1.published, $1.id) }
+        self.providers = providers.stablySorted { $0.id < $1.id }
+        self.cases = cases.stablySorted { $0.id < $1.id }
+        self.notices = notices.stablySorted { ($0.published, $0.id) > ($1.published, $1.id) }
         self.calendar = calendar
         self.mediaFiles = mediaFiles
         self.mediaSizes = mediaSizes
@@ -34,5 +34,16 @@ public struct Site: Sendable {
         casesByProvider = Dictionary(grouping: self.cases, by: \.provider).mapValues {
             $0.sorted { ($0.date ?? Day(ordinal: 0), $1.id) > ($1.date ?? Day(ordinal: 0), $0.id) }
         }
+    }
+}
+
+extension Array {
+    /// `sorted(by:)` (which is stable), without moving anything when the array is in order already — as entries
+    /// read from files listed by name usually are.
+    func stablySorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
+        for i in indices.dropFirst() where areInIncreasingOrder(self[i], self[i - 1]) {
+            return sorted(by: areInIncreasingOrder)
+        }
+        return self
     }
 }

@@ -69,7 +69,7 @@ public enum SiteLoader {
         guard FileSystem.isDirectory(dir), !FileSystem.isSymlink(dir) else { return [] }
         var files: [SourceFile] = []
         var seenLowercased: [String: String] = [:]
-        for name in FileSystem.list(dir) where !name.hasPrefix(".") {
+        for (name, kind) in FileSystem.listWithKinds(dir) where !name.hasPrefix(".") {
             let relative = "Content/\(folder)/\(name)"
             let path = dir.appendingPath(name)
             let ext = name.pathExtension.lowercased()
@@ -80,12 +80,12 @@ public enum SiteLoader {
                 }
                 continue
             }
-            if FileSystem.isSymlink(path) {
+            if kind == .symlink {
                 findings.error("path.symlink", at: SourceLocation(file: relative), "内容文件不能是符号链接",
                                hint: "把文件本身放进仓库")
                 continue
             }
-            if !FileSystem.isRegularFile(path) {
+            if kind != .regular {
                 findings.error("path.special-file", at: SourceLocation(file: relative), "不是普通文件（可能是文件夹、管道或设备文件）",
                                hint: "内容文件应是普通的 .md 或 .json 文件")
                 continue
@@ -112,41 +112,51 @@ public enum SiteLoader {
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
     private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String], cache: LoadCache?,
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
-        let results = files.concurrentMap { file in
+        var results = files.concurrentMap { file in
             decodeFile(file, what: what, keys: keys, cache: cache, decode: decode)
         }
         var out = Decoded<T>()
-        for result in results {
-            out.entries.append(contentsOf: result.entries)
-            out.findings.append(contentsOf: result.findings)
-            out.placeholders.append(contentsOf: result.placeholders)
+        out.entries.reserveCapacity(results.count)
+        for i in results.indices {
+            // Entries are moved out (reversed, then popped), not copied: copying each entry and then releasing
+            // the original cost as much as a tenth of loading.
+            results[i].entries.reverse()
+            while let entry = results[i].entries.popLast() { out.entries.append(entry) }
+            out.findings.append(contentsOf: results[i].findings)
+            out.placeholders.append(contentsOf: results[i].placeholders)
         }
         return out
     }
 
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, what: String, keys: [String], cache: LoadCache?,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+        // Without a cache (check, build) the stamp comes from the file as it is read: one `lstat` fewer per file.
+        guard let cache else { return decodeFile(file, stamp: nil, what: what, keys: keys, decode: decode) }
         let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
-        if let cached = cache?.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
+        if let cached = cache.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
         let decoded = decodeFile(file, stamp: stamp, what: what, keys: keys, decode: decode)
-        cache?.store(decoded, for: file.relativePath, stamp: stamp)
+        cache.store(decoded, for: file.relativePath, stamp: stamp)
         return decoded
     }
 
-    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, stamp: UInt64, what: String, keys: [String],
+    /// Reads and decodes one file; `stamp` is the file's ``FileStamp``, or nil to take it from the file as read.
+    private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, stamp: UInt64?, what: String, keys: [String],
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
-        // Judge the size before reading, so a huge file costs no memory.
-        let size = FileSystem.size(file.absolutePath)
-        if size > ContentLimits.maxFileBytes {
+        // The size is judged before reading, so a huge file costs no memory.
+        switch FileSystem.read(file.absolutePath, limit: ContentLimits.maxFileBytes) {
+        case .tooLarge(let size):
             return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
+        case .failed:
+            return fail("io.read", "无法读取文件")
+        case .bytes(let bytes, let info):
+            let stamp = stamp ?? FileStamp.of(info, named: file.relativePath)
+            var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+            for index in decoded.entries.indices { decoded.entries[index].source.stamp = stamp }
+            return decoded
         }
-        guard let bytes = FileSystem.read(file.absolutePath) else { return fail("io.read", "无法读取文件") }
-        var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
-        for index in decoded.entries.indices { decoded.entries[index].source.stamp = stamp }
-        return decoded
     }
 
     /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
@@ -206,6 +216,8 @@ public enum SiteLoader {
                                                at: SourceLocation(file: relativePath, line: body.firstLine + violation.line - 1),
                                                violation.message, hint: violation.hint))
                 body = MarkdownBody(text: "", firstLine: body.firstLine)
+            } else {
+                body.withinLimits = true
             }
             if let object = reader.object(value, what: what, keys: keys),
                let entry = decodeEntry(object, stem: stem, body: body, decode: decode) {
