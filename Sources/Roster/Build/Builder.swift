@@ -64,7 +64,10 @@ public enum Builder {
         let staging: String
         let folder: OutputFolder
         do {
-            let claimed = try Publisher.makeStaging(for: output)
+            // The generation before the published one is reused when it is untouched (see OutputManifest).
+            let claimed = try clock.step("Claim a folder to build into", into: &report) { () throws(Publisher.Failure) in
+                try Publisher.makeStaging(for: output)
+            }
             staging = claimed.path
             folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output))
         } catch {
