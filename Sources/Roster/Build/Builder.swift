@@ -64,9 +64,12 @@ public enum Builder {
         let staging: String
         let folder: OutputFolder
         do {
-            let claimed = try Publisher.makeStaging(for: output)
+            // The generation before the published one is reused when it is untouched (see OutputManifest).
+            let claimed = try clock.step("Claim a folder to build into", into: &report) { () throws(Publisher.Failure) in
+                try Publisher.makeStaging(for: output)
+            }
             staging = claimed.path
-            folder = OutputFolder(path: staging, previous: claimed.holds)
+            folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output))
         } catch {
             report.failure = error.message
             return report
@@ -80,25 +83,41 @@ public enum Builder {
             PageFingerprints(site: site, themePath: theme.path, now: context.now)
         }
         let everything = fingerprints.everything
-        let searchKept = folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
-        // Each body is rendered from Markdown right where its page is made, on the same thread; bodies are kept
-        // only for the search index, when it is made again.
-        var bodies = Bodies()
-        bodies.providers = clock.step("Render provider pages", into: &report) {
+        let searchKept = clock.step("Keep the search index if unchanged", into: &report) {
+            folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
+        }
+        // Each body is rendered from Markdown right where its page is made, on the same thread, given to the search
+        // index (when it is made again) and dropped: bodies are never all held at once.
+        let search = searchKept ? nil : context.searchIndexBuilder(folder: folder)
+        var searchProvider: (@Sendable (Provider, String) -> Void)?
+        var searchCase: (@Sendable (Case, String) -> Void)?
+        if let search {
+            searchProvider = { provider, html in search.add(context.searchDocument(provider: provider, bodyHTML: html)) }
+            searchCase = { item, html in search.add(context.searchDocument(case: item, bodyHTML: html)) }
+        }
+        clock.step("Render provider pages", into: &report) {
             renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body,
-                        markdown: context.markdown, keepBodies: !searchKept, fingerprint: fingerprints.provider) {
+                        markdown: context.markdown, fingerprint: fingerprints.provider,
+                        search: searchProvider) {
                 context.providerPage($0, bodyHTML: $1)
             }
         }
-        bodies.cases = clock.step("Render case pages", into: &report) {
+        clock.step("Render case pages", into: &report) {
             renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body,
-                        markdown: context.markdown, keepBodies: !searchKept, fingerprint: fingerprints.case) {
+                        markdown: context.markdown, fingerprint: fingerprints.case,
+                        search: searchCase) {
                 context.casePage($0, bodyHTML: $1)
             }
         }
-        bodies.notices = clock.step("Render notice pages", into: &report) {
+        // Notices are few; their bodies are kept for the feed.
+        let noticeBodies = NoticeBodies()
+        clock.step("Render notice pages", into: &report) {
             renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
-                        markdown: context.markdown, keepBodies: true, fingerprint: { _ in everything }) {
+                        markdown: context.markdown, fingerprint: { _ in everything }, always: true,
+                        search: { notice, html in
+                            noticeBodies.set(notice.id, html)
+                            search?.add(context.searchDocument(notice: notice, bodyHTML: html))
+                        }) {
                 context.noticePage($0, bodyHTML: $1)
             }
         }
@@ -135,19 +154,24 @@ public enum Builder {
             }
             file(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics") { context.deadlinesCalendar() }
         }
-        if !searchKept {
-            clock.step("Write search index and page", into: &report) { writeSearch(context, bodies, folder, fingerprint: everything) }
+        if let search {
+            clock.step("Write search index and page", into: &report) {
+                for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
+                search.finish()
+                // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
+                folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: everything)
+            }
         }
         clock.step("Write feed, sitemap and open data", into: &report) {
             // Independent files, made and written side by side (the open data of every case is most of the work).
-            let noticeBodies = bodies.notices
+            let feedBodies = noticeBodies.all
             let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
                 ("data/cases.json", "data", { context.casesJSON() }),
                 ("data/cases.csv", "data", { context.casesCSV() }),
                 ("sitemap.xml", "sitemap", { context.sitemap(pages: pages.all) }),
                 ("data/providers.json", "data", { context.providersJSON() }),
                 ("data/providers.csv", "data", { context.providersCSV() }),
-                ("notices/feed.xml", "feed", { Array(context.atomFeed(bodies: noticeBodies).utf8) }),
+                ("notices/feed.xml", "feed", { Array(context.atomFeed(bodies: feedBodies).utf8) }),
                 ("robots.txt", "robots", { Array(context.robots().utf8) }),
             ]
             _ = exports.concurrentMap { export in
@@ -204,6 +228,15 @@ public enum Builder {
         return ([String(cString: resolved)] + rest).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
     }
 
+    /// Notice bodies by id, filled from several threads (for the feed).
+    final class NoticeBodies: @unchecked Sendable {
+        private let lock = NSLock()
+        private var bodies: [String: String] = [:]
+        func set(_ id: String, _ html: String) { lock.lock(); bodies[id] = html; lock.unlock() }
+        var all: [String: String] { lock.lock(); defer { lock.unlock() }; return bodies }
+    }
+
+    /// Rendered bodies by id, for tests that build search documents the way the build does.
     struct Bodies: Sendable {
         var providers: [String: String] = [:]
         var cases: [String: String] = [:]
@@ -235,27 +268,28 @@ public enum Builder {
     }
 
     /// Renders each item's Markdown body and then its page, and writes the page, unless the page's file already
-    /// holds what its fingerprint says; returns the bodies' HTML by id when `keepBodies` (for the search index and
-    /// the feed), else an empty dictionary.
+    /// holds what its fingerprint says. `search` is given each body's HTML (rendered for it alone when the page is
+    /// kept); `always` renders the body even when neither needs it.
     static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
                                                         path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
-                                                        markdown: Markdown, keepBodies: Bool, fingerprint: @Sendable (T) -> UInt64,
-                                                        page: @Sendable (T, String) -> [UInt8]) -> [String: String]
+                                                        markdown: Markdown, fingerprint: @Sendable (T) -> UInt64, always: Bool = false,
+                                                        search: (@Sendable (T, String) -> Void)?,
+                                                        page: @Sendable (T, String) -> [UInt8])
     where T.ID == String {
-        let html = items.concurrentMap { item -> String in
+        _ = items.concurrentMap { item -> Int in
             let url = path(item.id)
             pages.add(url)
             let file = pages.urls.outputFile(url)
             let print = fingerprint(item)
             if folder.keep(file, fingerprint: print, kind: kind) {
-                return keepBodies ? markdown.render(body(item).text).html : ""
+                if search != nil || always { search?(item, markdown.render(body(item).text).html) }
+                return 0
             }
             let bodyHTML = markdown.render(body(item).text).html
             folder.write(file, page(item, bodyHTML), kind: kind, fingerprint: print)
-            return keepBodies ? bodyHTML : ""
+            search?(item, bodyHTML)
+            return 0
         }
-        guard keepBodies else { return [:] }
-        return Dictionary(uniqueKeysWithValues: zip(items.map(\.id), html))
     }
 
 }

@@ -19,28 +19,54 @@ public final class OutputFolder: @unchecked Sendable {
     /// Files whose bytes were already there, so were not written again.
     private(set) var unchanged = 0
 
+    /// The published site and what its manifest says it holds: a file made from the same fingerprint there is
+    /// copied from it (after checking it is untouched) instead of being made again.
+    private let published: (path: String, manifest: OutputManifest)?
+
     /// A folder to fill; `previous` describes what is in it already (see ``OutputManifest``), nil when it is empty.
-    init(path: String, previous: OutputManifest? = nil) {
+    init(path: String, previous: OutputManifest? = nil, published: (path: String, manifest: OutputManifest)? = nil) {
         self.path = path
         self.previous = previous
+        self.published = published
     }
 
     /// Whether `relative` already holds what would be made from `fingerprint` (see ``PageFingerprints``); if so the
     /// file is kept and counted under `kind`, and need not be made.
     func keep(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
-        guard fingerprint != 0, let old = previous?.files[relative], old.fingerprint == fingerprint else { return false }
-        record(relative, old, kind: kind, unchanged: true)
+        guard fingerprint != 0 else { return false }
+        if let old = previous?.files[relative], old.fingerprint == fingerprint {
+            record(relative, old, kind: kind, unchanged: true)
+            return true
+        }
+        return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
+    }
+
+    /// The folder being written is the generation before the published one: what changed in between is copied
+    /// from the published site when the fingerprints say it is what this build would make.
+    private func copyFromPublished(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
+        guard let published, let entry = published.manifest.files[relative], entry.fingerprint == fingerprint else { return false }
+        let source = published.path.appendingPath(relative)
+        guard let now = OutputManifest.stat(source, directory: false), now.inode == entry.inode, now.size == entry.size,
+              now.modified == entry.modified, let bytes = FileSystem.read(source), bytes.count == entry.size else { return false }
+        write(relative, bytes, kind: kind, fingerprint: fingerprint)
         return true
     }
 
     /// Keeps every file under `folder` (`search/`) when `marker` there was made from `fingerprint`: for steps that
     /// write many files from one input, such as the search index. Returns whether they were kept.
     func keepAll(under folder: String, marker: String, fingerprint: UInt64, kind: String) -> Bool {
-        guard fingerprint != 0, let previous, previous.files[marker]?.fingerprint == fingerprint else { return false }
-        for (relative, file) in previous.files where relative.hasPrefix(folder) {
-            record(relative, file, kind: kind, unchanged: true)
+        guard fingerprint != 0 else { return false }
+        if let previous, previous.files[marker]?.fingerprint == fingerprint {
+            for (relative, file) in previous.files where relative.hasPrefix(folder) {
+                record(relative, file, kind: kind, unchanged: true)
+            }
+            return true
         }
-        return true
+        guard let published, published.manifest.files[marker]?.fingerprint == fingerprint else { return false }
+        let files = published.manifest.files.filter { $0.key.hasPrefix(folder) }.map { ($0.key, $0.value.fingerprint) }
+        let copied = files.concurrentMap { relative, print in copyFromPublished(relative, fingerprint: print, kind: kind) }
+        // A file that could not be copied (touched by hand) leaves the folder incomplete: it is made again.
+        return !copied.contains(false)
     }
 
     /// Writes `bytes` to `relative` (e.g. `providers/x/index.html`), counting it under `kind`; `fingerprint` says
@@ -77,8 +103,8 @@ public final class OutputFolder: @unchecked Sendable {
     private func record(_ relative: String, _ file: OutputManifest.File, kind: String, unchanged: Bool) {
         lock.lock()
         defer { lock.unlock() }
-        counts[kind, default: 0] += 1
-        current.files[relative] = file
+        // A file recorded twice (copied, then made after all) counts once.
+        if current.files.updateValue(file, forKey: relative) == nil { counts[kind, default: 0] += 1 }
         if unchanged { self.unchanged += 1 }
     }
 
@@ -177,6 +203,33 @@ public final class OutputFolder: @unchecked Sendable {
             writeErrors.append(relative)
             lock.unlock()
         }
+    }
+
+    /// Renames the folder `relative` to `destination`, replacing whatever was there, for files whose folder is named
+    /// after all of them: the search index writes its files as documents come in and names their folder by their
+    /// hash at the end (a reused generation may hold a folder of that name already: the same files).
+    func moveFolder(_ relative: String, to destination: String) {
+        for name in [relative, destination] {
+            precondition(!name.hasPrefix("/") && !name.split(separator: "/").contains("..") && !name.isEmpty, "unsafe output path")
+        }
+        let from = path.appendingPath(relative), to = path.appendingPath(destination)
+        lock.lock()
+        defer { lock.unlock() }
+        if FileSystem.exists(to) { try? FileManager.default.removeItem(atPath: to) }
+        guard rename(from, to) == 0 else {
+            writeErrors.append(destination)
+            return
+        }
+        func moved(_ name: String) -> String? {
+            name == relative ? destination : name.hasPrefix(relative + "/") ? destination + name.dropFirst(relative.count) : nil
+        }
+        // A new table rather than deletions: removing 20,000 keys one by one rehashed their neighbours for seconds.
+        var files: [String: OutputManifest.File] = [:]
+        files.reserveCapacity(current.files.count)
+        let replaced = destination + "/"
+        for (name, file) in current.files where !name.hasPrefix(replaced) { files[moved(name) ?? name] = file }
+        current.files = files
+        createdDirectories = Set(createdDirectories.map { moved($0) ?? $0 })
     }
 
     func write(_ relative: String, _ text: String, kind: String, fingerprint: UInt64 = 0) {

@@ -42,6 +42,13 @@ enum Publisher {
         return (staging, nil)
     }
 
+    /// The published folder and its manifest, if there is one to read.
+    static func published(_ output: String) -> (path: String, manifest: OutputManifest)? {
+        guard FileSystem.isDirectory(output), !FileSystem.isSymlink(output),
+              let manifest = FileSystem.read(manifestPath(of: output)).flatMap(OutputManifest.parse) else { return nil }
+        return (output, manifest)
+    }
+
     /// `.Site.previous` beside `Site`: the generation the last build replaced, kept for the next build to reuse.
     static func previousGeneration(of output: String) -> String {
         output.parentPath.appendingPath(".\(output.lastPathComponent).previous")
@@ -58,7 +65,8 @@ enum Publisher {
     /// previous site retired and none in place: that retired site is put back instead of being deleted.
     static func cleanStale(parent: String, name: String) {
         let output = parent.appendingPath(name)
-        for entry in FileSystem.list(parent) where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
+        for entry in FileSystem.list(parent) where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-")
+            || (entry.hasPrefix(".\(name).") && entry.contains(".tmp-")) {
             let pidText = entry.split(separator: "-").last.map(String.init) ?? ""
             // A live build owns it, and so may another build of this very process (serve, parallel tests).
             if let pid = Int32(pidText), pid == getpid() || kill(pid, 0) == 0 { continue }

@@ -20,26 +20,42 @@ struct RenderContext: @unchecked Sendable {
         self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML, basePath: urls.basePath)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
-        // A case shows as a card on its provider's page, its industry's, the showroom, the home page and beside
-        // its sibling cases: made once here instead of on each of those pages.
-        let context = self
-        let views = site.cases.concurrentMap { item in
-            CaseViews(card: context.makeCaseCard(item), results: item.results.map(context.resultView))
+    }
+
+    /// A case shows as a card on its provider's page, its industry's, the showroom, the home page and beside its
+    /// sibling cases: the cards and result views are made once, when a page first needs one (a build that keeps
+    /// every page needs none).
+    private final class CaseViews: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: (cards: [String: [String: Any]], results: [String: [[String: Any]]])?
+
+        func get(_ context: RenderContext) -> (cards: [String: [String: Any]], results: [String: [[String: Any]]]) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let made { return made }
+            let views = context.site.cases.concurrentMap { item in
+                let results = item.results.map(context.resultView)
+                return Made(card: context.makeCaseCard(item, results: results), results: results)
+            }
+            var cards: [String: [String: Any]] = [:], results: [String: [[String: Any]]] = [:]
+            for (item, view) in zip(context.site.cases, views) {
+                cards[item.id] = view.card
+                results[item.id] = view.results
+            }
+            made = (cards, results)
+            return (cards, results)
         }
-        for (item, view) in zip(site.cases, views) {
-            caseCards[item.id] = view.card
-            caseResults[item.id] = view.results
+
+        /// View models are plain dictionaries of values; they are built and then only read.
+        private struct Made: @unchecked Sendable {
+            var card: [String: Any]
+            var results: [[String: Any]]
         }
     }
 
-    /// View models are plain dictionaries of values; they are built and then only read.
-    private struct CaseViews: @unchecked Sendable {
-        var card: [String: Any]
-        var results: [[String: Any]]
-    }
-
-    private var caseCards: [String: [String: Any]] = [:]
-    private var caseResults: [String: [[String: Any]]] = [:]
+    private let caseViews = CaseViews()
+    private var caseCards: [String: [String: Any]] { caseViews.get(self).cards }
+    private var caseResults: [String: [[String: Any]]] { caseViews.get(self).results }
 
     func t(_ key: String) -> String { theme.text(key) }
 
@@ -136,12 +152,12 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// A case as a card in lists and the showroom.
-    func caseCard(_ item: Case) -> [String: Any] { caseCards[item.id] ?? makeCaseCard(item) }
+    func caseCard(_ item: Case) -> [String: Any] { caseCards[item.id] ?? makeCaseCard(item, results: item.results.map(resultView)) }
 
     /// The views of a case's results, in order (see ``resultView(_:)``).
     func resultViews(_ item: Case) -> [[String: Any]] { caseResults[item.id] ?? item.results.map(resultView) }
 
-    private func makeCaseCard(_ item: Case) -> [String: Any] {
+    private func makeCaseCard(_ item: Case, results: [[String: Any]]) -> [String: Any] {
         [
             "id": item.id,
             "title": item.title,
@@ -155,7 +171,7 @@ struct RenderContext: @unchecked Sendable {
             "summary": present(item.summary),
             "hasAreas": !item.areas.isEmpty,
             "cover": present(item.cover.map { urls.media($0) }),
-            "headline": caseResults[item.id]?.first ?? item.results.first.map(resultView) ?? false,
+            "headline": results.first ?? false,
             "date": present(item.date?.chinese),
             "dateISO": item.date?.iso ?? "",
             "providerName": site.providerByID[item.provider]?.name ?? item.provider,

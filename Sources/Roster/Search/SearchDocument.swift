@@ -42,11 +42,6 @@ public struct SearchDocument: Sendable {
     /// a few runs long even for 20,000 cases.
     var order: [String]
 
-    /// A measured result as the page shows it: 质量证明文件编制用时 45分钟/台 → 5分钟/台.
-    static func text(of result: Case.Result) -> String {
-        "\(result.metric) \(Format.decimal(result.before))\(result.unit) → \(Format.decimal(result.after))\(result.unit)"
-    }
-
     static func key(_ mask: UInt32) -> String {
         let text = String(mask, radix: 16)
         return String(repeating: "0", count: 8 - text.count) + text
@@ -59,101 +54,145 @@ public struct SearchDocument: Sendable {
 }
 
 extension RenderContext {
-    /// Every provider, case, notice and industry page as a search document, in index order.
-    func searchDocuments(bodies: Builder.Bodies) -> [SearchDocument] {
-        @Sendable func industryMask(_ ids: [String]) -> UInt32 {
-            ids.reduce(0) { mask, id in
-                guard let i = site.industries.firstIndex(where: { $0.id == id }) else { return mask }
-                return mask | (1 << UInt32(i))
-            }
-        }
-        @Sendable func typeMask(_ types: [ProviderType]) -> UInt32 {
-            types.reduce(0) { $0 | (1 << UInt32(ProviderType.allCases.firstIndex(of: $1)!)) }
-        }
-        /// What a case card shows: title, summary, industry, headline result, enterprise, areas.
-        @Sendable func cardText(_ item: Case) -> [String] {
-            [item.title, item.summary ?? "", industryName(item.industry), item.enterprise]
-                + item.areas + item.results.prefix(1).map(SearchDocument.text(of:))
-        }
-        @Sendable func text(_ html: String?) -> [String] {
-            guard let html else { return [] }
-            let plain = SearchText.plainText(fromHTML: html)
-            return plain.isEmpty ? [] : [plain]
-        }
-        var docs: [SearchDocument] = site.providers.concurrentMap { provider in
-            var keywords = provider.types.map(typeLabel) + provider.industries.map(industryName)
-            keywords += [provider.district] + provider.serviceAreas + [statusLabel(provider.status)]
-            keywords += provider.products.flatMap { [$0.name] + $0.areas }
-            var related: [String] = [provider.creditCode]
-            if let chain = provider.chainLeader, provider.has(.chainLeader) {
-                keywords += chain.mode.map { [t("mode.\($0.rawValue)")] } ?? []
-                related += chain.platforms
-            }
-            if let contact = provider.contact { related += [contact.person, contact.phone, contact.email].compactMap { $0 } }
-            related += [provider.website].compactMap { $0 }
-            for item in site.casesByProvider[provider.id] ?? [] { related += cardText(item) }
-            related += provider.history.compactMap(\.note)
-            let status = provider.status == .recommended ? [] : [statusLabel(provider.status)]
-            return SearchDocument(
-                kind: .provider, id: provider.id, url: urls.provider(provider.id), title: provider.name,
-                meta: (provider.types.map(typeLabel) + [provider.district] + status).joined(separator: " · "),
-                fields: [.title: [provider.name], .keywords: keywords,
-                         .summary: [provider.summary].compactMap { $0 } + provider.products.compactMap(\.summary),
-                         .body: text(bodies.providers[provider.id]), .related: related],
-                industries: industryMask(provider.industries), types: typeMask(provider.types),
-                order: [SearchDocument.key(industryMask(provider.industries)), SearchDocument.key(typeMask(provider.types)), provider.id])
-        }
-        docs += site.cases.concurrentMap { item in
-            let provider = site.providerByID[item.provider]
-            let providerName = provider?.name ?? item.provider
-            var keywords = [item.enterprise, industryName(item.industry), t("role.\(item.role.rawValue)"), providerName] + item.areas
-            keywords += item.location.map { [t("location.\($0.rawValue)")] } ?? []
-            keywords += item.results.map(\.metric)
-            var related = item.results.map(SearchDocument.text(of:)) + [item.date?.chinese].compactMap { $0 }
-            related += item.results.compactMap { resultView($0)["changeWords"] as? String }
-            // The case page shows up to three other cases of its provider as cards.
-            for other in (site.casesByProvider[item.provider] ?? []).filter({ $0.id != item.id }).prefix(3) {
-                related += cardText(other)
-            }
-            // The case page warns when its provider is not (or no longer) recommended.
-            if let provider, provider.status != .recommended { related.append(statusLabel(provider.status)) }
-            return SearchDocument(
-                kind: .case, id: item.id, url: urls.case(item.id), title: item.title,
-                meta: [industryName(item.industry), providerName].joined(separator: " · "),
-                fields: [.title: [item.title], .keywords: keywords, .summary: [item.summary].compactMap { $0 },
-                         .body: text(bodies.cases[item.id]), .related: related],
-                industries: industryMask([item.industry]), types: typeMask(provider?.types ?? []),
-                order: [SearchDocument.key(industryMask([item.industry])), SearchDocument.key(typeMask(provider?.types ?? [])),
-                        item.provider, item.id])
-        }
-        for notice in site.notices {
-            var keywords = [t("kind.\(notice.kind.rawValue)")] + notice.issuers
-            keywords += [notice.docNo, notice.indexNo, notice.category].compactMap { $0 }
-            keywords += notice.deadlines.map(\.label) + notice.attachments.map(\.title)
-            var related = [notice.published.chinese, notice.validity, notice.regNo, notice.addressees].compactMap { $0 }
-            related += notice.contacts.flatMap { [$0.unit, $0.person, $0.phone].compactMap { $0 } }
-            for id in notice.publicity?.candidates ?? [] {
-                guard let provider = site.providerByID[id] else { continue }
-                related += [provider.name, provider.district]
-            }
-            docs.append(SearchDocument(
-                kind: .notice, id: notice.id, url: urls.notice(notice.id), title: notice.title,
-                meta: ([notice.published.chinese] + [notice.docNo].compactMap { $0 }).joined(separator: " · "),
-                fields: [.title: [notice.title], .keywords: keywords, .body: text(bodies.notices[notice.id]), .related: related],
-                industries: 0, types: 0, order: [notice.published.iso, notice.id]))
-        }
-        for industry in site.industries {
-            let count = listedProviders(in: industry.id).count
-            docs.append(SearchDocument(
-                kind: .industry, id: industry.id, url: urls.industry(industry.id), title: industry.name,
-                meta: t("search.industry_meta").replacingOccurrences(of: "{n}", with: String(count)),
-                fields: [.title: [industry.name], .summary: [industry.summary].compactMap { $0 }],
-                industries: industryMask([industry.id]), types: 0, order: [industry.id]))
-        }
+    /// A builder for this site's index, writing into `folder`: every provider, case, notice and industry page is
+    /// numbered up front, so their documents can be added as their bodies are rendered, on any thread.
+    func searchIndexBuilder(folder: OutputFolder) -> SearchIndexBuilder {
+        SearchIndexBuilder(order: searchOrder(), industries: site.industries.map { ($0.id, $0.name) }, output: .folder(folder))
+    }
+
+    /// Every document's key in index order: by kind, then by facet values, so that the manifest's run-length facet
+    /// table stays a few runs long even for 20,000 cases. Worked out from the site alone, without bodies.
+    func searchOrder() -> [SearchDocument.Key] {
+        var keys: [(key: SearchDocument.Key, order: [String])] = []
+        keys += site.providers.map { (SearchDocument.Key(kind: .provider, id: $0.id), searchOrder(provider: $0)) }
+        keys += site.cases.map { (SearchDocument.Key(kind: .case, id: $0.id), searchOrder(case: $0)) }
+        keys += site.notices.map { (SearchDocument.Key(kind: .notice, id: $0.id), [$0.published.iso, $0.id]) }
+        keys += site.industries.map { (SearchDocument.Key(kind: .industry, id: $0.id), [$0.id]) }
         let kindOrder = Dictionary(uniqueKeysWithValues: SearchKind.allCases.enumerated().map { ($1, $0) })
-        return docs.sorted { a, b in
-            if a.kind != b.kind { return kindOrder[a.kind]! < kindOrder[b.kind]! }
+        return keys.sorted { a, b in
+            if a.key.kind != b.key.kind { return kindOrder[a.key.kind]! < kindOrder[b.key.kind]! }
             return a.order.lexicographicallyPrecedes(b.order)
+        }.map(\.key)
+    }
+
+    private func searchOrder(provider: Provider) -> [String] {
+        [SearchDocument.key(searchIndustryMask(provider.industries)), SearchDocument.key(searchTypeMask(provider.types)), provider.id]
+    }
+
+    private func searchOrder(case item: Case) -> [String] {
+        let types = site.providerByID[item.provider]?.types ?? []
+        return [SearchDocument.key(searchIndustryMask([item.industry])), SearchDocument.key(searchTypeMask(types)), item.provider, item.id]
+    }
+
+    private func searchIndustryMask(_ ids: [String]) -> UInt32 {
+        ids.reduce(0) { mask, id in
+            guard let i = site.industries.firstIndex(where: { $0.id == id }) else { return mask }
+            return mask | (1 << UInt32(i))
         }
+    }
+
+    private func searchTypeMask(_ types: [ProviderType]) -> UInt32 {
+        types.reduce(0) { $0 | (1 << UInt32(ProviderType.allCases.firstIndex(of: $1)!)) }
+    }
+
+    /// What a case card shows: title, summary, industry, headline result, enterprise, areas.
+    private func searchCardText(_ item: Case) -> [String] {
+        [item.title, item.summary ?? "", industryName(item.industry), item.enterprise]
+            + item.areas + resultViews(item).prefix(1).compactMap { $0["text"] as? String }
+    }
+
+    private func searchBodyText(_ html: String?) -> [String] {
+        guard let html else { return [] }
+        let plain = SearchText.plainText(fromHTML: html)
+        return plain.isEmpty ? [] : [plain]
+    }
+
+    /// A provider page as search sees it; `bodyHTML` is its rendered Markdown body.
+    func searchDocument(provider: Provider, bodyHTML: String?) -> SearchDocument {
+        var keywords = provider.types.map(typeLabel) + provider.industries.map(industryName)
+        keywords += [provider.district] + provider.serviceAreas + [statusLabel(provider.status)]
+        keywords += provider.products.flatMap { [$0.name] + $0.areas }
+        var related: [String] = [provider.creditCode]
+        if let chain = provider.chainLeader, provider.has(.chainLeader) {
+            keywords += chain.mode.map { [t("mode.\($0.rawValue)")] } ?? []
+            related += chain.platforms
+        }
+        if let contact = provider.contact { related += [contact.person, contact.phone, contact.email].compactMap { $0 } }
+        related += [provider.website].compactMap { $0 }
+        for item in site.casesByProvider[provider.id] ?? [] { related += searchCardText(item) }
+        related += provider.history.compactMap(\.note)
+        let status = provider.status == .recommended ? [] : [statusLabel(provider.status)]
+        return SearchDocument(
+            kind: .provider, id: provider.id, url: urls.provider(provider.id), title: provider.name,
+            meta: (provider.types.map(typeLabel) + [provider.district] + status).joined(separator: " · "),
+            fields: [.title: [provider.name], .keywords: keywords,
+                     .summary: [provider.summary].compactMap { $0 } + provider.products.compactMap(\.summary),
+                     .body: searchBodyText(bodyHTML), .related: related],
+            industries: searchIndustryMask(provider.industries), types: searchTypeMask(provider.types),
+            order: searchOrder(provider: provider))
+    }
+
+    /// A case page as search sees it; `bodyHTML` is its rendered Markdown body.
+    func searchDocument(case item: Case, bodyHTML: String?) -> SearchDocument {
+        let provider = site.providerByID[item.provider]
+        let providerName = provider?.name ?? item.provider
+        var keywords = [item.enterprise, industryName(item.industry), t("role.\(item.role.rawValue)"), providerName] + item.areas
+        keywords += item.location.map { [t("location.\($0.rawValue)")] } ?? []
+        keywords += item.results.map(\.metric)
+        // The results as the page shows them (made once per build): 质量证明文件编制用时 45分钟/台 → 5分钟/台, and in words.
+        let results = resultViews(item)
+        var related = results.compactMap { $0["text"] as? String } + [item.date?.chinese].compactMap { $0 }
+        related += results.compactMap { $0["changeWords"] as? String }
+        // The case page shows up to three other cases of its provider as cards.
+        for other in (site.casesByProvider[item.provider] ?? []).lazy.filter({ $0.id != item.id }).prefix(3) {
+            related += searchCardText(other)
+        }
+        // The case page warns when its provider is not (or no longer) recommended.
+        if let provider, provider.status != .recommended { related.append(statusLabel(provider.status)) }
+        return SearchDocument(
+            kind: .case, id: item.id, url: urls.case(item.id), title: item.title,
+            meta: [industryName(item.industry), providerName].joined(separator: " · "),
+            fields: [.title: [item.title], .keywords: keywords, .summary: [item.summary].compactMap { $0 },
+                     .body: searchBodyText(bodyHTML), .related: related],
+            industries: searchIndustryMask([item.industry]), types: searchTypeMask(provider?.types ?? []),
+            order: searchOrder(case: item))
+    }
+
+    /// A notice page as search sees it; `bodyHTML` is its rendered Markdown body.
+    func searchDocument(notice: Notice, bodyHTML: String?) -> SearchDocument {
+        var keywords = [t("kind.\(notice.kind.rawValue)")] + notice.issuers
+        keywords += [notice.docNo, notice.indexNo, notice.category].compactMap { $0 }
+        keywords += notice.deadlines.map(\.label) + notice.attachments.map(\.title)
+        var related = [notice.published.chinese, notice.validity, notice.regNo, notice.addressees].compactMap { $0 }
+        related += notice.contacts.flatMap { [$0.unit, $0.person, $0.phone].compactMap { $0 } }
+        for id in notice.publicity?.candidates ?? [] {
+            guard let provider = site.providerByID[id] else { continue }
+            related += [provider.name, provider.district]
+        }
+        return SearchDocument(
+            kind: .notice, id: notice.id, url: urls.notice(notice.id), title: notice.title,
+            meta: ([notice.published.chinese] + [notice.docNo].compactMap { $0 }).joined(separator: " · "),
+            fields: [.title: [notice.title], .keywords: keywords, .body: searchBodyText(bodyHTML), .related: related],
+            industries: 0, types: 0, order: [notice.published.iso, notice.id])
+    }
+
+    /// An industry directory as search sees it.
+    func searchDocument(industry: Industry) -> SearchDocument {
+        let count = listedProviders(in: industry.id).count
+        return SearchDocument(
+            kind: .industry, id: industry.id, url: urls.industry(industry.id), title: industry.name,
+            meta: t("search.industry_meta").replacingOccurrences(of: "{n}", with: String(count)),
+            fields: [.title: [industry.name], .summary: [industry.summary].compactMap { $0 }],
+            industries: searchIndustryMask([industry.id]), types: 0, order: [industry.id])
+    }
+
+    /// Every page's search document, in index order (`searchOrder`), from the rendered bodies.
+    func searchDocuments(bodies: Builder.Bodies) -> [SearchDocument] {
+        var docs = site.providers.concurrentMap { searchDocument(provider: $0, bodyHTML: bodies.providers[$0.id]) }
+        docs += site.cases.concurrentMap { searchDocument(case: $0, bodyHTML: bodies.cases[$0.id]) }
+        docs += site.notices.map { searchDocument(notice: $0, bodyHTML: bodies.notices[$0.id]) }
+        docs += site.industries.map { searchDocument(industry: $0) }
+        let byKey = Dictionary(uniqueKeysWithValues: docs.map { ($0.key, $0) })
+        return searchOrder().map { byKey[$0]! }
     }
 }

@@ -1,5 +1,16 @@
 import Foundation
 
+// Building the site's index as pages are rendered, each body rendered once and then dropped:
+//
+//     let search = context.searchIndexBuilder(folder: folder)   // numbers every page's document up front
+//     // per item, on any thread, in any order, as soon as its Markdown body is rendered:
+//     search.add(context.searchDocument(case: item, bodyHTML: html))          // likewise provider:, notice:
+//     for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
+//     search.finish()   // once the last add has returned: term shards, manifest, versioned folder
+//
+// `add` is thread-safe, reads the document's terms and writes its result file at once; the builder keeps compact
+// postings, never a body. `Builder.renderPages` feeds it each body as its page is made.
+
 /// The search index: for each term, the documents that contain it and in which fields.
 ///
 /// Written as small files so that a query downloads only what it needs:
@@ -9,6 +20,9 @@ import Foundation
 /// - `search/<version>/d/<n>.json`, one small file per document with its title, address and snippet text,
 ///   fetched only for the results on screen.
 /// `<version>` is a hash of those files, so they can be cached for ever and a rebuild never mixes old and new.
+///
+/// This type is the index as a reader sees it (`SearchEngine` queries it, tests read written files back into it);
+/// `SearchIndexBuilder` writes it.
 public struct SearchIndex: Sendable {
     public struct Posting: Equatable, Sendable {
         public var doc: Int
@@ -16,34 +30,25 @@ public struct SearchIndex: Sendable {
         public var fields: UInt8
     }
 
+    /// The documents, when the index was made from them (`init(documents:)`); empty when read from files.
     public var documents: [SearchDocument]
     public var documentCount: Int
     /// Terms in the order the shards hold them (UTF-16 code unit order, the order of JavaScript's `<`).
     public private(set) var sortedTerms: [String] = []
-    /// The keys of `sortedTerms`, in the same order.
-    private var sortedKeys: [UInt64] = []
-    /// Term key → postings, each packed as `doc << 5 | (fields - 1)`: four bytes a posting, so that 20,000 cases
-    /// (some 30 million postings) fit in memory comfortably.
-    private var lists: [UInt64: [UInt32]] = [:]
-    /// Words (MES, 5g) get keys in the order they are first met; Han characters and pairs are their own keys.
-    private var words: [String] = []
-    private var wordKeys: [String: UInt64] = [:]
+    /// Postings per term of `sortedTerms`, each packed as `doc << 5 | (fields - 1)`.
+    private var lists: [[UInt32]] = []
+    private var positions: [String: Int] = [:]
 
+    /// Indexes `documents`, numbered in the order given, in memory.
     public init(documents: [SearchDocument]) {
-        self.documents = documents
-        documentCount = documents.count
-        // Tokenise in parallel, a slice of documents at a time (bounded memory), then append in document order.
-        let slice = 1024
-        for start in stride(from: 0, to: documents.count, by: slice) {
-            let range = start..<min(start + slice, documents.count)
-            let terms = Array(documents[range]).concurrentMap(SearchIndex.termsOfDocument)
-            for (offset, found) in terms.enumerated() {
-                let doc = UInt32(start + offset) << 5
-                for entry in found.han { lists[entry >> 8, default: []].append(doc | (UInt32(entry & 0xFF) - 1)) }
-                for (word, fields) in found.words { lists[intern(word), default: []].append(doc | (UInt32(fields) - 1)) }
-            }
+        let builder = SearchIndexBuilder(order: documents.map(\.key), industries: [], output: .memory)
+        _ = documents.concurrentMap { document in
+            builder.add(document)
+            return 0
         }
-        sortTerms()
+        let files = builder.finish()
+        self.init(manifest: files.manifest, shards: { files.shards[$0] })!
+        self.documents = documents
     }
 
     /// Reads a written index back (the manifest and its shards), as the browser sees it; documents stay empty.
@@ -56,10 +61,9 @@ public struct SearchIndex: Sendable {
         for n in firstTerms.indices {
             guard let bytes = shards(n), let decoded = SearchIndex.decodeShard(bytes, fieldSets: sets.map { UInt8($0) }, documents: count) else { return nil }
             for (term, list) in decoded {
-                let key = intern(term)
-                lists[key] = list.map { UInt32($0.doc) << 5 | (UInt32($0.fields) - 1) }
+                positions[term] = sortedTerms.count
                 sortedTerms.append(term)
-                sortedKeys.append(key)
+                lists.append(list.map { UInt32($0.doc) << 5 | (UInt32($0.fields) - 1) })
             }
         }
     }
@@ -69,68 +73,14 @@ public struct SearchIndex: Sendable {
 
     /// Documents containing `term`, or none.
     public func postings(for term: String) -> [Posting] {
-        guard let key = key(of: term), let list = lists[key] else { return [] }
-        return list.map { Posting(doc: Int($0 >> 5), fields: UInt8($0 & 31) + 1) }
-    }
-
-    // MARK: - Term keys
-
-    private static func hanKey(_ a: UInt32) -> UInt64 { UInt64(a) }
-    private static func pairKey(_ a: UInt32, _ b: UInt32) -> UInt64 { 1 << 42 | UInt64(a) << 21 | UInt64(b) }
-
-    private func key(of term: String) -> UInt64? {
-        let scalars = Array(term.unicodeScalars)
-        if scalars.count == 1, SearchText.isHan(scalars[0]) { return SearchIndex.hanKey(scalars[0].value) }
-        if scalars.count == 2, SearchText.isHan(scalars[0]), SearchText.isHan(scalars[1]) {
-            return SearchIndex.pairKey(scalars[0].value, scalars[1].value)
-        }
-        return wordKeys[term]
-    }
-
-    private mutating func intern(_ term: String) -> UInt64 {
-        if let key = key(of: term) { return key }
-        let key = (2 << 42) | UInt64(words.count)
-        words.append(term)
-        wordKeys[term] = key
-        return key
-    }
-
-    private func text(of key: UInt64) -> String {
-        switch key >> 42 {
-        case 0: return String(Unicode.Scalar(UInt32(key))!)
-        case 1: return String(Unicode.Scalar(UInt32((key >> 21) & 0x1FFFFF))!) + String(Unicode.Scalar(UInt32(key & 0x1FFFFF))!)
-        default: return words[Int(key & 0xFFFFFFFF)]
-        }
-    }
-
-    private mutating func sortTerms() {
-        let keyed = lists.keys.map { (text(of: $0), $0) }.sorted { SearchIndex.precedes($0.0, $1.0) }
-        sortedTerms = keyed.map(\.0)
-        sortedKeys = keyed.map(\.1)
-    }
-
-    /// One document's terms: Han keys shifted left 8 with their field bits, sorted; words with their field bits.
-    private static func termsOfDocument(_ document: SearchDocument) -> (han: [UInt64], words: [(String, UInt8)]) {
-        var entries: [UInt64] = []
-        var words: [String: UInt8] = [:]
-        for field in SearchField.allCases {
-            let bit = UInt64(field.bit)
-            for text in document.fields[field] ?? [] {
-                SearchText.scan(text, han: { entries.append($0 << 8 | bit) }, word: { words[$0, default: 0] |= field.bit })
-            }
-        }
-        entries.sort()
-        var merged: [UInt64] = []
-        merged.reserveCapacity(entries.count)
-        for entry in entries {
-            if let last = merged.last, last >> 8 == entry >> 8 { merged[merged.count - 1] = last | (entry & 0xFF) } else { merged.append(entry) }
-        }
-        return (merged, words.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        guard let n = positions[term] else { return [] }
+        return lists[n].map { Posting(doc: Int($0 >> 5), fields: UInt8($0 & 31) + 1) }
     }
 
     // MARK: - Files
 
-    /// The written form: paths relative to the site's `search/` folder, and their bytes.
+    /// The written form: paths relative to the site's `search/` folder, and their bytes. From a builder writing
+    /// into a folder, `documents` is empty: the result files were written as the documents came.
     public struct Files: Sendable {
         public var version: String
         public var manifest: [UInt8]
@@ -148,7 +98,7 @@ public struct SearchIndex: Sendable {
         public var documentBytes: Int { documents.reduce(0) { $0 + $1.count } }
     }
 
-    /// Encodes the index; `industries` and the type names label the facet table.
+    /// Encodes the index; `industries` and the type names label the facet table. Needs `documents`.
     ///
     /// A shard is a count of terms, then per term: a header `shared * 32 + length` (characters shared with the
     /// previous term, characters that follow; a length of 31 or more continues in a second number), the first new
@@ -159,82 +109,187 @@ public struct SearchIndex: Sendable {
     /// of the documents where its fields are F (one bit per document), the number of the other documents and their
     /// sparse postings. All numbers are LEB128.
     public func files(shardBytes: Int = 8192, industries: [(id: String, name: String)]) -> Files {
-        let masks = commonFieldSets
-        var codes = [Int](repeating: 7, count: 32)
-        for (code, mask) in masks.enumerated() { codes[Int(mask)] = code }
-        var shards: [[UInt8]] = []
-        var firstTerms: [String] = []
-        var count = 0
+        var counts = [Int](repeating: 0, count: 32)
+        for list in lists { for packed in list { counts[Int(packed & 31) + 1] += 1 } }
+        let fieldSets = SearchIndex.commonFieldSets(counts: counts)
+        let codes = SearchIndex.codes(fieldSets)
+        var shards = ShardWriter(shardBytes: shardBytes)
+        var record: [UInt8] = []
         var previous: [UInt32] = []
-        var body: [UInt8] = []
-        func finish() {
-            guard count > 0 else { return }
-            var shard: [UInt8] = []
-            SearchIndex.putVarint(count, into: &shard)
-            shards.append(shard + body)
-            body = []
-            count = 0
-            previous = []
-        }
-        for (term, key) in zip(sortedTerms, sortedKeys) {
-            if count > 0 && body.count >= shardBytes { finish() }
-            if count == 0 { firstTerms.append(term) }
+        for (term, list) in zip(sortedTerms, lists) {
             let scalars = term.unicodeScalars.map(\.value)
-            let shared = zip(previous, scalars).prefix { $0 == $1 }.count
-            let length = scalars.count - shared
-            SearchIndex.putVarint(shared * 32 + min(length, 31), into: &body)
-            if length >= 31 { SearchIndex.putVarint(length - 31, into: &body) }
-            for (i, scalar) in scalars[shared...].enumerated() {
-                if i == 0 {
-                    let delta = Int(scalar) - Int(shared < previous.count ? previous[shared] : 0)
-                    SearchIndex.putVarint(delta >= 0 ? delta * 2 : -delta * 2 - 1, into: &body)
-                } else {
-                    SearchIndex.putVarint(Int(scalar), into: &body)
-                }
-            }
-            let list = lists[key]!
-            let sparse = encodeSparse(list, codes)
-            var dense: [UInt8]?
-            if list.count * 16 > documentCount {
-                var counts = [Int](repeating: 0, count: 32)
-                for packed in list { counts[Int(packed & 31)] += 1 }
-                let usual = UInt32(counts.indices.max { (counts[$0], $1) < (counts[$1], $0) }!)
-                var bits = [UInt8](repeating: 0, count: (documentCount + 7) / 8)
-                for packed in list where packed & 31 == usual { bits[Int(packed >> 8)] |= 1 << UInt8((packed >> 5) & 7) }
-                let others = list.filter { $0 & 31 != usual }
-                var bytes = [UInt8(usual + 1)] + bits
-                SearchIndex.putVarint(others.count, into: &bytes)
-                bytes += encodeSparse(others, codes)
-                if bytes.count < sparse.count { dense = bytes }
-            }
-            SearchIndex.putVarint(list.count * 2 + (dense == nil ? 0 : 1), into: &body)
-            body += dense ?? sparse
+            record.removeAll(keepingCapacity: true)
+            SearchIndex.putHeader(scalars[...], after: previous[...], into: &record)
+            let headerLength = record.count
+            SearchIndex.encodePostings(list, documents: documentCount, codes: codes, into: &record)
+            record.withUnsafeBufferPointer { shards.append(term: scalars[...], record: $0, headerLength: headerLength) }
             previous = scalars
+        }
+        shards.finish()
+        let documentFiles = documents.map(\.resultFile)
+        let hashes = documentFiles.map { file in
+            var hash = SearchHash()
+            hash.add(file)
+            return hash.value
+        }
+        let version = SearchIndex.version(shards: shards.shards, documentHashes: hashes)
+        let facets = documents.map {
+            Facets(kind: SearchKind.allCases.firstIndex(of: $0.kind)!, industries: Int($0.industries), types: Int($0.types))
+        }
+        let manifest = SearchIndex.manifest(version: version, documents: documentCount, firstTerms: shards.firstTerms,
+                                            fieldSets: fieldSets, facets: facets, industries: industries)
+        return Files(version: version, manifest: manifest, shards: shards.shards, documents: documentFiles)
+    }
+
+    /// Cuts terms, in sorted order, into shards of about `shardBytes` (see `files`).
+    ///
+    /// Each term comes as a record, its header written after the term before it in sorted order (`putHeader`) and
+    /// its postings (`encodePostings`), so that records can be made in parallel; a term that opens a shard has its
+    /// header written again, after nothing.
+    struct ShardWriter {
+        let shardBytes: Int
+        private(set) var shards: [[UInt8]] = []
+        private(set) var firstTerms: [String] = []
+        private var count = 0
+        private var body: [UInt8] = []
+
+        init(shardBytes: Int) { self.shardBytes = shardBytes }
+
+        /// Adds a term's record, of which the first `headerLength` bytes are the header.
+        mutating func append(term: ArraySlice<UInt32>, record: UnsafeBufferPointer<UInt8>, headerLength: Int) {
+            if count > 0 && body.count >= shardBytes { finish() }
+            if count == 0 {
+                firstTerms.append(String(unicodeScalars: Array(term))!)
+                SearchIndex.putHeader(term, after: [], into: &body)
+                body.append(contentsOf: UnsafeBufferPointer(rebasing: record[headerLength...]))
+            } else {
+                body.append(contentsOf: record)
+            }
             count += 1
         }
-        finish()
 
-        let documentFiles = documents.concurrentMap { doc -> [UInt8] in
-            let value = JSONValue.object([
-                ("u", .string(doc.url)), ("t", .string(doc.title)), ("m", .string(doc.meta)), ("s", .string(doc.snippetText)),
-            ])
-            return Array(value.serialized(pretty: false).utf8)
+        /// Closes the shard being written.
+        mutating func finish() {
+            guard count > 0 else { return }
+            var shard: [UInt8] = []
+            shard.reserveCapacity(body.count + 5)
+            SearchIndex.putVarint(count, into: &shard)
+            shard.append(contentsOf: body)
+            shards.append(shard)
+            body.removeAll(keepingCapacity: true)
+            count = 0
         }
-        var hashed: [UInt8] = []
-        for file in shards + documentFiles { hashed += file; hashed.append(0) }
-        let version = String(ContentHash.hex(hashed).prefix(12))
+    }
 
+    /// Writes a term's header: `shared * 32 + length` (characters shared with `previous`, characters that follow; a
+    /// length of 31 or more continues in a second number), the first new character as the difference from
+    /// `previous`'s character at that place (zigzag), the others as code points.
+    static func putHeader(_ term: ArraySlice<UInt32>, after previous: ArraySlice<UInt32>, into out: inout [UInt8]) {
+        var shared = 0
+        while shared < previous.count && shared < term.count
+            && previous[previous.startIndex + shared] == term[term.startIndex + shared] {
+            shared += 1
+        }
+        let length = term.count - shared
+        putVarint(shared * 32 + min(length, 31), into: &out)
+        if length >= 31 { putVarint(length - 31, into: &out) }
+        for (i, scalar) in term.dropFirst(shared).enumerated() {
+            if i == 0 {
+                let delta = Int(scalar) - Int(shared < previous.count ? previous[previous.startIndex + shared] : 0)
+                putVarint(delta >= 0 ? delta * 2 : -delta * 2 - 1, into: &out)
+            } else {
+                putVarint(Int(scalar), into: &out)
+            }
+        }
+    }
+
+    /// Appends a term's postings (sorted `doc << 5 | fields - 1`): `documents * 2 + dense`, then sparse or dense,
+    /// whichever is smaller (see `files`).
+    static func encodePostings(_ list: [UInt32], documents documentCount: Int, codes: [Int], into out: inout [UInt8]) {
+        let start = out.count
+        putVarint(list.count * 2, into: &out)
+        guard list.count * 16 > documentCount else {
+            _ = encodeSparse(list, codes, into: &out)
+            return
+        }
+        var counts = [Int](repeating: 0, count: 32)
+        for packed in list { counts[Int(packed & 31)] += 1 }
+        let usual = UInt32(counts.indices.max { (counts[$0], $1) < (counts[$1], $0) }!)
+        var dense = [UInt8](repeating: 0, count: 1 + (documentCount + 7) / 8)
+        dense[0] = UInt8(usual + 1)
+        var others: [UInt32] = []
+        dense.withUnsafeMutableBufferPointer { bits in
+            for packed in list {
+                if packed & 31 == usual { bits[1 + Int(packed >> 8)] |= 1 << UInt8((packed >> 5) & 7) } else { others.append(packed) }
+            }
+        }
+        putVarint(others.count, into: &dense)
+        _ = encodeSparse(others, codes, into: &dense)
+        // Sparse unless the dense form is smaller: sparse postings take a byte each at least, and the sparse form is
+        // abandoned as soon as it is longer.
+        if list.count > dense.count || !encodeSparse(list, codes, into: &out, limit: dense.count) {
+            out.removeSubrange(start...)
+            putVarint(list.count * 2 + 1, into: &out)
+            out.append(contentsOf: dense)
+        }
+    }
+
+    /// Appends sparse postings; stops and returns false once they take more than `limit` bytes.
+    private static func encodeSparse(_ list: [UInt32], _ codes: [Int], into out: inout [UInt8], limit: Int = .max) -> Bool {
+        let end = limit == .max ? Int.max : out.count + limit
+        var last = -1
+        for packed in list {
+            let doc = Int(packed >> 5), fields = UInt8(packed & 31) + 1
+            let code = codes[Int(fields)]
+            SearchIndex.putVarint((doc - last - 1) * 8 + code, into: &out)
+            if code == 7 { out.append(fields) }
+            last = doc
+            if out.count > end { return false }
+        }
+        return true
+    }
+
+    /// The seven field sets most postings have (body alone, related alone, …), coded in three bits; `counts` has
+    /// the postings per field set.
+    static func commonFieldSets(counts: [Int]) -> [UInt8] {
+        (1..<32).filter { counts[$0] > 0 }.sorted { (counts[$0], $1) > (counts[$1], $0) }.prefix(7).map { UInt8($0) }
+    }
+
+    /// Field set → its three-bit code, 7 for the others.
+    static func codes(_ fieldSets: [UInt8]) -> [Int] {
+        var codes = [Int](repeating: 7, count: 32)
+        for (code, mask) in fieldSets.enumerated() { codes[Int(mask)] = code }
+        return codes
+    }
+
+    /// The name of the folder the shards and result files are in: a hash of them all.
+    static func version(shards: [[UInt8]], documentHashes: [UInt64]) -> String {
+        var hash = SearchHash()
+        for shard in shards {
+            hash.add(shard)
+            hash.add([0])
+        }
+        for document in documentHashes { hash.add(document) }
+        return String(hash.hex.prefix(12))
+    }
+
+    /// The manifest the browser reads first.
+    static func manifest(version: String, documents: Int, firstTerms: [String], fieldSets: [UInt8], facets: [Facets],
+                         industries: [(id: String, name: String)]) -> [UInt8] {
         // Facet values per document, run-length encoded: [run length, kind, industry bits, type bits].
         var runs: [[Int]] = []
-        for doc in documents {
-            let row = [SearchKind.allCases.firstIndex(of: doc.kind)!, Int(doc.industries), Int(doc.types)]
-            if let last = runs.last, Array(last.dropFirst()) == row { runs[runs.count - 1][0] += 1 } else { runs.append([1] + row) }
+        for row in facets {
+            if let last = runs.last, last[1] == row.kind, last[2] == row.industries, last[3] == row.types {
+                runs[runs.count - 1][0] += 1
+            } else {
+                runs.append([1, row.kind, row.industries, row.types])
+            }
         }
         let manifest = JSONValue.object([
             ("version", .string(version)),
-            ("documents", .int(documents.count)),
+            ("documents", .int(documents)),
             ("shards", .strings(firstTerms)),
-            ("fieldSets", .array(masks.map { .int(Int($0)) })),
+            ("fieldSets", .array(fieldSets.map { .int(Int($0)) })),
             ("weights", .array(SearchField.weights.map { .int($0) })),
             ("kinds", .strings(SearchKind.allCases.map(\.rawValue))),
             ("industries", .array(industries.map { .strings([$0.id, $0.name]) })),
@@ -243,28 +298,7 @@ public struct SearchIndex: Sendable {
             ("synonyms", .array(SearchSynonyms.groups.map { .strings($0) })),
             ("stop", .string(String(String.UnicodeScalarView(SearchText.stopCharacters.sorted { $0.value < $1.value })))),
         ])
-        return Files(version: version, manifest: Array(manifest.serialized(pretty: false).utf8), shards: shards,
-                     documents: documentFiles)
-    }
-
-    private func encodeSparse(_ list: [UInt32], _ codes: [Int]) -> [UInt8] {
-        var out: [UInt8] = []
-        var last = -1
-        for packed in list {
-            let doc = Int(packed >> 5), fields = UInt8(packed & 31) + 1
-            let code = codes[Int(fields)]
-            SearchIndex.putVarint((doc - last - 1) * 8 + code, into: &out)
-            if code == 7 { out.append(fields) }
-            last = doc
-        }
-        return out
-    }
-
-    /// The seven field sets most postings have (body alone, related alone, …), coded in three bits.
-    var commonFieldSets: [UInt8] {
-        var counts = [Int](repeating: 0, count: 32)
-        for list in lists.values { for packed in list { counts[Int(packed & 31) + 1] += 1 } }
-        return (1..<32).filter { counts[$0] > 0 }.sorted { (counts[$0], $1) > (counts[$1], $0) }.prefix(7).map { UInt8($0) }
+        return Array(manifest.serialized(pretty: false).utf8)
     }
 
     static func putVarint(_ value: Int, into out: inout [UInt8]) {

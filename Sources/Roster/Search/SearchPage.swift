@@ -7,20 +7,6 @@ extension SiteURLs {
     public var searchIndex: String { basePath + "search/index.json" }
 }
 
-extension Builder {
-    /// Writes the search index (manifest, term shards, one snippet file per document) and the `/search/` page.
-    static func writeSearch(_ context: RenderContext, _ bodies: Bodies, _ folder: OutputFolder, fingerprint: UInt64 = 0) {
-        let index = SearchIndex(documents: context.searchDocuments(bodies: bodies))
-        let files = index.files(industries: context.site.industries.map { ($0.id, $0.name) })
-        _ = files.all.concurrentMap { file in
-            folder.write("search/" + file.path, file.bytes, kind: "search")
-            return 0
-        }
-        // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
-        folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: fingerprint)
-    }
-}
-
 extension RenderContext {
     /// What every page's header needs for its search box; the search page has its own, larger box instead.
     func searchFrame(_ section: Section) -> [String: Any] {
