@@ -111,12 +111,22 @@ extension RenderContext {
     }
 
     /// What the case exports say of each provider, looked up once rather than copying the provider for every case.
-    private var providerFacts: [String: (name: String, status: ProviderStatus)] {
-        site.providerByID.mapValues { ($0.name, $0.status) }
+    private var providerFacts: [String: (name: String, status: ProviderStatus, statusLabel: String)] {
+        site.providerByID.mapValues { ($0.name, $0.status, statusLabel($0.status)) }
     }
 
     func casesJSON() -> [UInt8] {
         let providers = providerFacts
+        // Results repeat the same few numbers: each is formatted once.
+        var numbers: [Decimal: String] = [:]
+        for i in site.cases.indices {
+            for result in site.cases[i].results {
+                for value in [result.before, result.after] where numbers[value] == nil {
+                    numbers[value] = Format.decimal(value, fractionDigits: 6)
+                }
+            }
+        }
+        let formatted = numbers
         return JSONStream.arrayBytes(site.cases) { item, json in
             json.beginObject()
             json.field("id", item.id)
@@ -138,9 +148,9 @@ extension RenderContext {
                 json.beginObject()
                 json.field("metric", result.metric)
                 json.key("before")
-                json.number(Format.decimal(result.before, fractionDigits: 6))
+                json.number(formatted[result.before] ?? Format.decimal(result.before, fractionDigits: 6))
                 json.key("after")
-                json.number(Format.decimal(result.after, fractionDigits: 6))
+                json.number(formatted[result.after] ?? Format.decimal(result.after, fractionDigits: 6))
                 json.field("unit", result.unit)
                 json.endObject()
             }
@@ -153,6 +163,9 @@ extension RenderContext {
 
     func casesCSV() -> [UInt8] {
         let providers = providerFacts
+        // The labels of the few roles and locations, looked up once.
+        let roles = Dictionary(uniqueKeysWithValues: CaseRole.allCases.map { ($0, t("role.\($0.rawValue)")) })
+        let locations = Dictionary(uniqueKeysWithValues: CaseLocation.allCases.map { ($0, t("location.\($0.rawValue)")) })
         return CSVWriter.document(
             header: ["id", "标题", "服务商id", "服务商", "服务商状态", "行业", "试点企业", "服务类型", "地点", "服务领域", "展厅展示", "完成日期", "主要成效", "示例数据", "网址"],
             rows: site.cases) { c, row in
@@ -161,11 +174,11 @@ extension RenderContext {
                 row.cell(c.title)
                 row.cell(c.provider)
                 row.cell(provider?.name ?? "")
-                row.cell(provider.map { statusLabel($0.status) } ?? "")
+                row.cell(provider?.statusLabel ?? "")
                 row.cell(industryName(c.industry))
                 row.cell(c.enterprise)
-                row.cell(t("role.\(c.role.rawValue)"))
-                row.cell(c.location.map { t("location.\($0.rawValue)") } ?? "")
+                row.cell(roles[c.role] ?? "")
+                row.cell(c.location.flatMap { locations[$0] } ?? "")
                 row.cell(c.areas.joined(separator: "；"))
                 row.cell(c.showroom ? "是" : "否")
                 row.cell(c.date?.iso ?? "")

@@ -36,14 +36,13 @@ enum JSONValue {
     /// ``quote(_:into:)`` onto bytes: runs that need no escape are copied whole.
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Most text has nothing to escape: one look at its bytes, then one copy.
-        if !s.utf8.contains(where: mayNeedEscape) {
-            out.append(contentsOf: s.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
         var s = s
         s.withUTF8 { bytes in
+            // Most text has nothing to escape: one look at its bytes, then one copy.
+            if !bytes.contains(where: mayNeedEscape) {
+                out.append(contentsOf: bytes)
+                return
+            }
             var plain = 0  // start of the run not yet copied
             var i = 0
             while i < bytes.count {
@@ -206,27 +205,35 @@ struct JSONStream {
     /// the items one after the other, for the open data files' thousands of entries.
     static func arrayBytes<T: Sendable>(_ items: [T], _ write: @escaping @Sendable (T, inout JSONStream) -> Void) -> [UInt8] {
         if items.isEmpty { return Array("[]\n".utf8) }
-        let parts = items.concurrentMap { item -> [UInt8] in
+        let parts = items.indices.chunks(of: 256).concurrentMap { range -> [UInt8] in
             var part = JSONStream(level: 1)
-            part.newline(1)
-            write(item, &part)
+            part.bytes.reserveCapacity(range.count * 1_024)
+            for i in range {
+                if i > 0 { part.bytes.append(UInt8(ascii: ",")) }
+                part.newline(1)
+                write(items[i], &part)
+            }
             return part.bytes
         }
         var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(3) { $0 + $1.count + 1 })
+        out.reserveCapacity(parts.reduce(4) { $0 + $1.count })
         out.append(UInt8(ascii: "["))
-        for (i, part) in parts.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: part)
-        }
+        for part in parts { out.append(contentsOf: part) }
         out.append(contentsOf: "\n]\n".utf8)
         return out
     }
 }
 
+extension Range where Bound == Int {
+    /// The range cut into consecutive ranges of `size` (the last one shorter), for work shared out in chunks.
+    func chunks(of size: Int) -> [Range<Int>] {
+        stride(from: lowerBound, to: upperBound, by: size).map { $0..<Swift.min($0 + size, upperBound) }
+    }
+}
+
 /// CSV for spreadsheets (RFC 4180), with a UTF-8 BOM so Excel reads the Chinese correctly.
 enum CSVWriter {
-    /// One line of cells being written.
+    /// Lines of cells being written: cells, then the end of the line.
     struct Row {
         fileprivate(set) var bytes: [UInt8] = []
         private var cells = 0
@@ -235,6 +242,11 @@ enum CSVWriter {
             if cells > 0 { bytes.append(UInt8(ascii: ",")) }
             CSVWriter.cell(value, into: &bytes)
             cells += 1
+        }
+
+        fileprivate mutating func endLine() {
+            bytes.append(contentsOf: [0x0D, 0x0A])
+            cells = 0
         }
     }
 
@@ -248,17 +260,21 @@ enum CSVWriter {
     static func document<T: Sendable>(header: [String], rows items: [T], _ write: @escaping @Sendable (T, inout Row) -> Void) -> [UInt8] {
         var head = Row()
         for name in header { head.cell(name) }
-        let lines = items.concurrentMap { item -> [UInt8] in
-            var row = Row()
-            write(item, &row)
-            return row.bytes
+        head.endLine()
+        // Lines are written in chunks of items, each chunk into one buffer.
+        let parts = items.indices.chunks(of: 256).concurrentMap { range -> [UInt8] in
+            var lines = Row()
+            lines.bytes.reserveCapacity(range.count * 512)
+            for i in range {
+                write(items[i], &lines)
+                lines.endLine()
+            }
+            return lines.bytes
         }
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
-        out.reserveCapacity(lines.reduce(head.bytes.count + 5) { $0 + $1.count + 2 })
-        for line in [head.bytes] + lines {
-            out.append(contentsOf: line)
-            out.append(contentsOf: [0x0D, 0x0A])
-        }
+        out.reserveCapacity(parts.reduce(head.bytes.count + 3) { $0 + $1.count })
+        out.append(contentsOf: head.bytes)
+        for part in parts { out.append(contentsOf: part) }
         return out
     }
 
