@@ -15,8 +15,12 @@ enum YAMLReader {
     /// Parses one YAML document; `lineOffset` is added to every line (front matter starts below `---`).
     ///
     /// The plain YAML of content files is read by ``YAMLSubsetReader``; everything else, and every error, by Yams.
-    static func parse(_ text: String, lineOffset: Int = 0) throws(SyntaxError) -> ContentValue {
-        if let value = YAMLSubsetReader.read(text, lineOffset: lineOffset) { return value }
+    /// `hiddenCharactersChecked` says the text is part of one that ``SourceText`` decoded, so it holds no character
+    /// ``HiddenCharacters`` reports and need not be scanned for them again.
+    static func parse(_ text: String, lineOffset: Int = 0, hiddenCharactersChecked: Bool = false) throws(SyntaxError) -> ContentValue {
+        if let value = YAMLSubsetReader.read(text, lineOffset: lineOffset, hiddenCharactersChecked: hiddenCharactersChecked) {
+            return value
+        }
         return try parseWithYams(text, lineOffset: lineOffset)
     }
 

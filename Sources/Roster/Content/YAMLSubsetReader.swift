@@ -31,9 +31,10 @@ struct YAMLSubsetReader {
     }
 
     /// The document as ``YAMLReader/parse(_:lineOffset:)`` would return it, or nil when `text` is outside the subset.
-    static func read(_ text: String, lineOffset: Int = 0) -> ContentValue? {
+    static func read(_ text: String, lineOffset: Int = 0, hiddenCharactersChecked: Bool = false) -> ContentValue? {
         var bytesOf = text
         return bytesOf.withUTF8 { bytes in
+            if !hiddenCharactersChecked && HiddenCharacters.mayOccur(in: bytes) { return nil }
             guard let lines = linesIfSubset(bytes) else { return nil }
             var reader = YAMLSubsetReader(text: text, bytes: bytes, lineOffset: lineOffset)
             reader.lineStarts.reserveCapacity(lines)
@@ -41,11 +42,10 @@ struct YAMLSubsetReader {
         }
     }
 
-    /// The number of lines, or nil for text with bytes that libyaml treats specially (tabs, CR, NEL, LS, PS, BOM,
-    /// non-printable characters), lines it reads as directives or document markers, or anything
-    /// ``HiddenCharacters`` might object to (which the Yams path reports).
+    /// The number of lines, or nil for text with bytes that libyaml treats specially (tabs, CR, NEL, LS, PS, BOM)
+    /// or lines it reads as directives or document markers. (Anything ``HiddenCharacters`` might object to, which
+    /// the Yams path reports, is ruled out before.)
     private static func linesIfSubset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        if HiddenCharacters.mayOccur(in: bytes) { return nil }
         var lines = 1
         var lineStart = true
         var i = 0

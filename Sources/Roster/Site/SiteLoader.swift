@@ -57,13 +57,13 @@ public enum SiteLoader {
 
     // MARK: - Files
 
-    /// A content file's path relative to the root, and its bytes.
+    /// A content file: its path relative to the root, and its name in its folder.
     struct SourceFile: Sendable {
         var relativePath: String
-        var absolutePath: String
-        /// The file's name, in the folder `folder`.
         var name: String
         var folder: String
+
+        var absolutePath: String { folder.appendingPath(name) }
     }
 
     private static func listEntries(_ content: String, _ folder: String, extensions: Set<String>,
@@ -74,10 +74,9 @@ public enum SiteLoader {
         var seenLowercased: [String: String] = [:]
         for (name, kind) in FileSystem.listWithKinds(dir) where !name.hasPrefix(".") {
             let relative = "Content/\(folder)/\(name)"
-            let path = dir.appendingPath(name)
             let ext = name.pathExtension.lowercased()
             guard extensions.contains(ext) else {
-                if !FileSystem.isDirectory(path) {
+                if !FileSystem.isDirectory(dir.appendingPath(name)) {
                     findings.warning("content.ignored-file", at: SourceLocation(file: relative),
                                      "不认识的文件，已忽略", hint: "内容文件应以 .md 或 .json 结尾")
                 }
@@ -93,12 +92,13 @@ public enum SiteLoader {
                                hint: "内容文件应是普通的 .md 或 .json 文件")
                 continue
             }
-            if let other = seenLowercased[name.lowercased()] {
+            let lowercased = name.lowercased()
+            if let other = seenLowercased[lowercased] {
                 findings.error("path.case-clash", at: SourceLocation(file: relative),
                                "文件名只有大小写不同：\(name) 与 \(other)", hint: "在不区分大小写的系统上它们是同一个文件，请改名或合并")
             }
-            seenLowercased[name.lowercased()] = name
-            files.append(SourceFile(relativePath: relative, absolutePath: path, name: name, folder: dir))
+            seenLowercased[lowercased] = name
+            files.append(SourceFile(relativePath: relative, name: name, folder: dir))
         }
         return files
     }
@@ -217,7 +217,8 @@ public enum SiteLoader {
             }
             let value: ContentValue
             do {
-                value = try YAMLReader.parse(document.frontMatter, lineOffset: document.frontMatterFirstLine - 1)
+                value = try YAMLReader.parse(document.frontMatter, lineOffset: document.frontMatterFirstLine - 1,
+                                         hiddenCharactersChecked: true)
             } catch {
                 return fail("content.yaml", error.message, line: error.line, column: error.column)
             }
