@@ -113,7 +113,7 @@ public enum Builder {
         let noticeBodies = NoticeBodies()
         clock.step("Render notice pages", into: &report) {
             renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
-                        markdown: context.markdown, fingerprint: { _ in everything }, always: true,
+                        markdown: context.markdown, fingerprint: { _ in everything },
                         search: { notice, html in
                             noticeBodies.set(notice.id, html)
                             search?.add(context.searchDocument(notice: notice, bodyHTML: html))
@@ -131,28 +131,22 @@ public enum Builder {
                 (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
                 (context.urls.data, context.dataPage),
             ]
+            // Lists, calendars, the feed and the data depend on everything: made again whenever anything changed.
             for (path, make) in lists {
                 pages.add(path)
-                let file = context.urls.outputFile(path)
-                if !folder.keep(file, fingerprint: everything, kind: "list") { folder.write(file, make(), kind: "list", fingerprint: everything) }
+                folder.write(context.urls.outputFile(path), kind: "list", fingerprint: everything, unlessKept: make)
             }
-            if !folder.keep("404.html", fingerprint: everything, kind: "404") {
-                folder.write("404.html", context.notFoundPage(), kind: "404", fingerprint: everything)
-            }
-        }
-        // The rest depends on everything: made again whenever anything changed.
-        func file(_ relative: String, kind: String, _ make: () -> [UInt8]) {
-            if !folder.keep(relative, fingerprint: everything, kind: kind) { folder.write(relative, make(), kind: kind, fingerprint: everything) }
-        }
-        func file(_ relative: String, kind: String, _ make: () -> String) {
-            if !folder.keep(relative, fingerprint: everything, kind: kind) { folder.write(relative, make(), kind: kind, fingerprint: everything) }
+            folder.write("404.html", kind: "404", fingerprint: everything, unlessKept: context.notFoundPage)
         }
         clock.step("Write calendars", into: &report) {
             // Not pages: they stay out of the sitemap and are counted as "ics" in the summary.
             for notice in site.notices where context.hasCalendar(notice) {
-                file(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics") { context.noticeCalendar(notice) }
+                folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics", fingerprint: everything) {
+                    context.noticeCalendar(notice)
+                }
             }
-            file(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics") { context.deadlinesCalendar() }
+            folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics", fingerprint: everything,
+                         unlessKept: context.deadlinesCalendar)
         }
         if let search {
             clock.step("Write search index and page", into: &report) {
@@ -175,9 +169,7 @@ public enum Builder {
                 ("robots.txt", "robots", { Array(context.robots().utf8) }),
             ]
             _ = exports.concurrentMap { export in
-                if !folder.keep(export.path, fingerprint: everything, kind: export.kind) {
-                    folder.write(export.path, export.make(), kind: export.kind, fingerprint: everything)
-                }
+                folder.write(export.path, kind: export.kind, fingerprint: everything, unlessKept: export.make)
                 return true
             }
         }
@@ -260,19 +252,17 @@ public enum Builder {
         _ = items.concurrentMap { item in
             let url = path(item.id)
             pages.add(url)
-            let file = pages.urls.outputFile(url)
-            let print = fingerprint(item)
-            if !folder.keep(file, fingerprint: print, kind: kind) { folder.write(file, page(item), kind: kind, fingerprint: print) }
+            folder.write(pages.urls.outputFile(url), kind: kind, fingerprint: fingerprint(item)) { page(item) }
             return 0
         }
     }
 
     /// Renders each item's Markdown body and then its page, and writes the page, unless the page's file already
     /// holds what its fingerprint says. `search` is given each body's HTML (rendered for it alone when the page is
-    /// kept); `always` renders the body even when neither needs it.
+    /// kept).
     static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
                                                         path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
-                                                        markdown: Markdown, fingerprint: @Sendable (T) -> UInt64, always: Bool = false,
+                                                        markdown: Markdown, fingerprint: @Sendable (T) -> UInt64,
                                                         search: (@Sendable (T, String) -> Void)?,
                                                         page: @Sendable (T, String) -> [UInt8])
     where T.ID == String {
@@ -282,10 +272,10 @@ public enum Builder {
             let file = pages.urls.outputFile(url)
             let print = fingerprint(item)
             if folder.keep(file, fingerprint: print, kind: kind) {
-                if search != nil || always { search?(item, markdown.render(body(item).text).html) }
+                search?(item, markdown.render(body(item)).html)
                 return 0
             }
-            let bodyHTML = markdown.render(body(item).text).html
+            let bodyHTML = markdown.render(body(item)).html
             folder.write(file, page(item, bodyHTML), kind: kind, fingerprint: print)
             search?(item, bodyHTML)
             return 0

@@ -41,6 +41,12 @@ public final class OutputFolder: @unchecked Sendable {
         return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
     }
 
+    /// Writes what `make` gives to `relative`, unless the file already holds what `fingerprint` says (see
+    /// ``keep(_:fingerprint:kind:)``), in which case `make` is not called.
+    func write<Bytes: Collection<UInt8>>(_ relative: String, kind: String, fingerprint: UInt64, unlessKept make: () -> Bytes) {
+        if !keep(relative, fingerprint: fingerprint, kind: kind) { write(relative, make(), kind: kind, fingerprint: fingerprint) }
+    }
+
     /// The folder being written is the generation before the published one: what changed in between is copied
     /// from the published site when the fingerprints say it is what this build would make.
     private func copyFromPublished(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
@@ -137,8 +143,7 @@ public final class OutputFolder: @unchecked Sendable {
         }
         var info = Glibc.stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        return OutputManifest.File(hash: 0, size: Int(info.st_size), inode: UInt64(info.st_ino),
-                                   modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        return OutputManifest.File(info)
     }
 
     /// Removes what the previous generation had and this build did not write, and describes the folder as it is now.

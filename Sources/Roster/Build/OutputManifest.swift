@@ -16,6 +16,20 @@ struct OutputManifest: Sendable, Equatable {
         var modified: Int64
         /// What the file was made from (see ``PageFingerprints``); 0 when not recorded.
         var fingerprint: UInt64 = 0
+
+        init(hash: UInt64, size: Int, inode: UInt64, modified: Int64, fingerprint: UInt64 = 0) {
+            self.hash = hash
+            self.size = size
+            self.inode = inode
+            self.modified = modified
+            self.fingerprint = fingerprint
+        }
+
+        /// Size, inode and modification time as `stat` gives them; no hash yet.
+        init(_ info: Glibc.stat) {
+            self.init(hash: 0, size: Int(info.st_size), inode: UInt64(info.st_ino),
+                      modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        }
     }
 
     /// Relative path (`cases/x/index.html`) → file.
@@ -90,8 +104,7 @@ struct OutputManifest: Sendable, Equatable {
         guard lstat(path, &info) == 0 else { return nil }
         let type = info.st_mode & S_IFMT
         guard type == (directory ? S_IFDIR : S_IFREG) else { return nil }
-        return File(hash: 0, size: Int(info.st_size), inode: UInt64(info.st_ino),
-                    modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        return File(info)
     }
 }
 

@@ -116,24 +116,7 @@ struct ResultNumbers: Equatable {
         /// As ``Format/decimal(_:fractionDigits:)`` writes it: at most two decimals, rounded half away from zero,
         /// no trailing zeros, no `-0`.
         func text() -> String {
-            var magnitude = units.magnitude
-            var scale = self.scale
-            if scale > 2 {
-                var divisor: UInt64 = 1
-                for _ in 0..<(scale - 2) { divisor *= 10 }
-                let remainder = magnitude % divisor
-                magnitude /= divisor
-                if remainder >= divisor - remainder { magnitude += 1 }
-                scale = 2
-            }
-            while scale > 0 && magnitude % 10 == 0 { magnitude /= 10; scale -= 1 }
-            if magnitude == 0 { return "0" }
-            var text = String(magnitude)
-            if scale > 0 {
-                if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
-                text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
-            }
-            return units < 0 ? "-" + text : text
+            Format.fixedPoint(units.magnitude, scale: scale, negative: units < 0, fractionDigits: 2)
         }
     }
 }

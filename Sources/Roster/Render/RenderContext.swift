@@ -250,35 +250,45 @@ enum Format {
         let significand = value.significand.magnitude
         guard significand < 1_000_000_000_000_000_000 else { return nil }
         var digits = NSDecimalNumber(decimal: significand).uint64Value
-        var exponent = value.exponent
         guard Decimal(digits) == significand else { return nil }
-        if exponent >= 0 {
-            for _ in 0..<exponent {
+        var scale = 0
+        if value.exponent >= 0 {
+            for _ in 0..<value.exponent {
                 let (next, overflow) = digits.multipliedReportingOverflow(by: 10)
                 if overflow { return nil }
                 digits = next
             }
-            exponent = 0
-        } else if -exponent > fractionDigits {
-            let drop = -exponent - fractionDigits
+        } else {
+            scale = -value.exponent
+        }
+        return fixedPoint(digits, scale: scale, negative: value.sign == .minus, fractionDigits: fractionDigits)
+    }
+
+    /// `magnitude / 10^scale` with at most `fractionDigits` after the point (rounded half away from zero), no
+    /// trailing zeros and no `-0`.
+    static func fixedPoint(_ magnitude: UInt64, scale: Int, negative: Bool, fractionDigits: Int) -> String {
+        var digits = magnitude
+        var scale = scale
+        if scale > fractionDigits {
+            let drop = scale - fractionDigits
+            // 10^20 is more than any UInt64: everything rounds away.
             guard drop <= 19 else { return "0" }
             var divisor: UInt64 = 1
             for _ in 0..<drop { divisor &*= 10 }
             let remainder = digits % divisor
             digits /= divisor
             if remainder >= divisor - remainder { digits += 1 }
-            exponent = -fractionDigits
+            scale = fractionDigits
         }
         // Trailing zeros after the point say nothing.
-        while exponent < 0 && digits % 10 == 0 { digits /= 10; exponent += 1 }
+        while scale > 0 && digits % 10 == 0 { digits /= 10; scale -= 1 }
         if digits == 0 { return "0" }
         var text = String(digits)
-        if exponent < 0 {
-            let point = -exponent
-            if text.count <= point { text = String(repeating: "0", count: point - text.count + 1) + text }
-            text.insert(".", at: text.index(text.endIndex, offsetBy: -point))
+        if scale > 0 {
+            if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
         }
-        return value.sign == .minus ? "-" + text : text
+        return negative ? "-" + text : text
     }
 
     /// `1,234,567`.

@@ -54,8 +54,6 @@ struct TemplateSet: Sendable {
         templates[name] = try TemplateParser.parse(Array(text.utf8))
     }
 
-    func template(named name: String) -> Template? { templates[name] }
-
     /// All templates as one flat program; fails on a partial that names no template.
     func compiled() throws(TemplateCompileError) -> TemplateProgram {
         var program = TemplateProgram()

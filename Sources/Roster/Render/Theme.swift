@@ -155,7 +155,6 @@ public struct Theme: Sendable {
         TemplateRenderer.render(template, in: templates, views: [["t": nestedStrings]] + views)
     }
 
-    func hasTemplate(_ name: String) -> Bool { templates.entries[name] != nil }
 }
 
 /// A short content hash for cache-busting asset names (64-bit FNV-1a, hex).
