@@ -110,6 +110,32 @@ struct OutputReuseTests {
         #expect(report.unchanged == report.written.values.reduce(0, +))
     }
 
+
+    @Test("one case's text edited: its search result file is rewritten in place, the others are left as they were")
+    func searchResultFilesStay() throws {
+        let site = try siteBuiltThrice()
+        func results() throws -> String {
+            let manifest = try #require(site.read("Site/search/index.json"))
+            return String(try #require(manifest.components(separatedBy: "\"results\":\"").dropFirst().first).prefix(12))
+        }
+        let before = try results()
+        let folder = site.root + "/Site/search/\(before)/d"
+        let total = try FileManager.default.contentsOfDirectory(atPath: folder).count
+        let start = Date()
+        Thread.sleep(forTimeInterval: 0.05)
+        try edit(site, "Content/cases/anzhun-brake-disc-vision.md", "| 指标 |", "本段为回访后补充的说明。\n\n| 指标 |")
+        #expect(site.build(now: "2024-02-10").published)
+        #expect(try results() == before, "the numbering did not change, so neither does the folder")
+        let rewritten = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
+            let modified = try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.modificationDate] as? Date
+            return (modified ?? .distantFuture) > start
+        }
+        #expect(rewritten.count == 1, "rewritten: \(rewritten) of \(total)")
+        let name = try #require(rewritten.first)
+        let text = try #require(site.read("Site/search/\(before)/d/\(name)"))
+        #expect(text.contains("本段为回访后补充的说明"))
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
     @Test("a file edited or added by hand in Site/ does not survive into later builds")
     func tampered() throws {
         let site = try siteBuiltThrice()

@@ -262,7 +262,7 @@ struct SearchBuilderTests {
         #expect(again.manifest == reference.manifest && again.shards == reference.shards && again.documents == reference.documents)
     }
 
-    @Test("written into a folder: the result files land in the versioned folder, nothing is left pending")
+    @Test("written into a folder: shards in the versioned folder, result files in the numbering's folder")
     func folderOutput() throws {
         let documents = Self.siteDocuments
         var written: [[String: [UInt8]]] = []
@@ -278,9 +278,9 @@ struct SearchBuilderTests {
                 !FileSystem.isDirectory(root + "/search/" + $0)
             }
             #expect(Set(paths) == Set(["index.json"] + (0..<files.shards.count).map { "\(files.version)/t/\($0).bin" }
-                                       + documents.indices.map { "\(files.version)/d/\($0).json" }))
+                                       + documents.indices.map { "\(files.results)/d/\($0).json" }))
             #expect(FileSystem.read(root + "/search/index.json") == files.manifest)
-            #expect(FileSystem.read(root + "/search/\(files.version)/d/0.json") == documents[0].resultFile)
+            #expect(FileSystem.read(root + "/search/\(files.results)/d/0.json") == documents[0].resultFile)
             written.append(Dictionary(uniqueKeysWithValues: paths.map { ($0, FileSystem.read(root + "/search/" + $0) ?? []) }))
         }
         #expect(written[0] == written[1])

@@ -194,13 +194,15 @@ struct SearchIndexFileTests {
         #expect(SearchIndex.precedes("\u{FF5E}", "\u{20000}") == false)
     }
 
-    @Test("a document and its snippet file carry only text; the manifest names its versioned folder")
+    @Test("a document and its snippet file carry only text; the manifest names its two folders")
     func documentFile() throws {
         let files = SearchRankingTests.index.files(industries: [("auto-parts", "汽车零部件及配件制造")])
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(files.manifest)) as? [String: Any])
         #expect(manifest["version"] as? String == files.version)
         #expect(manifest["documents"] as? Int == SearchRankingTests.index.documents.count)
-        #expect(files.all.allSatisfy { $0.path == "index.json" || $0.path.hasPrefix(files.version + "/") })
+        #expect(manifest["results"] as? String == files.results)
+        #expect(files.all.allSatisfy { $0.path == "index.json" || $0.path.hasPrefix(files.version + "/t/")
+                                       || $0.path.hasPrefix(files.results + "/d/") })
         let first = try #require(try JSONSerialization.jsonObject(with: Data(files.documents[0])) as? [String: String])
         #expect(first["t"] == "某企业改造" && first["u"] == "/phrase-body/")
     }
@@ -220,9 +222,9 @@ struct DefaultSiteSearchTests {
     }
 
     func urls(_ query: String, _ index: SearchIndex) throws -> [String] {
-        let version = try #require(site.read("Site/search/index.json")).components(separatedBy: "\"version\":\"")[1].prefix(12)
+        let results = try #require(site.read("Site/search/index.json")).components(separatedBy: "\"results\":\"")[1].prefix(12)
         return try SearchEngine(index: index).search(query).map { result in
-            let text = try #require(site.read("Site/search/\(version)/d/\(result.doc).json"))
+            let text = try #require(site.read("Site/search/\(results)/d/\(result.doc).json"))
             let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
             return try #require(doc["u"])
         }

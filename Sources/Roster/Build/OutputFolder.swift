@@ -210,33 +210,6 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    /// Renames the folder `relative` to `destination`, replacing whatever was there, for files whose folder is named
-    /// after all of them: the search index writes its files as documents come in and names their folder by their
-    /// hash at the end (a reused generation may hold a folder of that name already: the same files).
-    func moveFolder(_ relative: String, to destination: String) {
-        for name in [relative, destination] {
-            precondition(!name.hasPrefix("/") && !name.split(separator: "/").contains("..") && !name.isEmpty, "unsafe output path")
-        }
-        let from = path.appendingPath(relative), to = path.appendingPath(destination)
-        lock.lock()
-        defer { lock.unlock() }
-        if FileSystem.exists(to) { try? FileManager.default.removeItem(atPath: to) }
-        guard rename(from, to) == 0 else {
-            writeErrors.append(destination)
-            return
-        }
-        func moved(_ name: String) -> String? {
-            name == relative ? destination : name.hasPrefix(relative + "/") ? destination + name.dropFirst(relative.count) : nil
-        }
-        // A new table rather than deletions: removing 20,000 keys one by one rehashed their neighbours for seconds.
-        var files: [String: OutputManifest.File] = [:]
-        files.reserveCapacity(current.files.count)
-        let replaced = destination + "/"
-        for (name, file) in current.files where !name.hasPrefix(replaced) { files[moved(name) ?? name] = file }
-        current.files = files
-        createdDirectories = Set(createdDirectories.map { moved($0) ?? $0 })
-    }
-
     func write(_ relative: String, _ text: String, kind: String, fingerprint: UInt64 = 0) {
         write(relative, text.utf8, kind: kind, fingerprint: fingerprint)
     }

@@ -17,9 +17,13 @@ import Foundation
 /// - `search/index.json`, the manifest: document count, shard boundaries, facet table, synonyms;
 /// - `search/<version>/t/<n>.bin`, the terms in sorted order cut into shards of about `shardBytes`,
 ///   so a query fetches only the shards holding its terms;
-/// - `search/<version>/d/<n>.json`, one small file per document with its title, address and snippet text,
-///   fetched only for the results on screen.
-/// `<version>` is a hash of those files, so they can be cached for ever and a rebuild never mixes old and new.
+/// - `search/<results>/d/<n>.json`, one small file per document with its title, address and snippet text,
+///   fetched only for the results on screen, as `…/d/<n>.json?v=<version>`.
+/// `<version>` is a hash of all these files: shards under it can be cached for ever and a rebuild never mixes old
+/// and new. `<results>` is a hash of the documents' numbering only (which document is number n), so a rebuild
+/// after an edit rewrites only the result files whose text changed, not 20,000 of them; the `?v=` query keeps
+/// browsers from showing a cached, older snippet. An old manifest can meet a newer result file only for the same
+/// document, never another one.
 ///
 /// This type is the index as a reader sees it (`SearchEngine` queries it, tests read written files back into it);
 /// `SearchIndexBuilder` writes it.
@@ -83,6 +87,8 @@ public struct SearchIndex: Sendable {
     /// into a folder, `documents` is empty: the result files were written as the documents came.
     public struct Files: Sendable {
         public var version: String
+        /// The folder of the result files, named after the documents' numbering (see `resultsFolder(order:)`).
+        public var results: String
         public var manifest: [UInt8]
         public var shards: [[UInt8]]
         public var documents: [[UInt8]]
@@ -91,7 +97,7 @@ public struct SearchIndex: Sendable {
         public var all: [(path: String, bytes: [UInt8])] {
             [("index.json", manifest)]
                 + shards.enumerated().map { ("\(version)/t/\($0.offset).bin", $0.element) }
-                + documents.enumerated().map { ("\(version)/d/\($0.offset).json", $0.element) }
+                + documents.enumerated().map { ("\(results)/d/\($0.offset).json", $0.element) }
         }
 
         public var indexBytes: Int { manifest.count + shards.reduce(0) { $0 + $1.count } }
@@ -136,9 +142,11 @@ public struct SearchIndex: Sendable {
         let facets = documents.map {
             Facets(kind: SearchKind.allCases.firstIndex(of: $0.kind)!, industries: Int($0.industries), types: Int($0.types))
         }
-        let manifest = SearchIndex.manifest(version: version, documents: documentCount, firstTerms: shards.firstTerms,
-                                            fieldSets: fieldSets, facets: facets, industries: industries)
-        return Files(version: version, manifest: manifest, shards: shards.shards, documents: documentFiles)
+        let results = SearchIndex.resultsFolder(order: documents.map(\.key))
+        let manifest = SearchIndex.manifest(version: version, results: results, documents: documentCount,
+                                            firstTerms: shards.firstTerms, fieldSets: fieldSets, facets: facets,
+                                            industries: industries)
+        return Files(version: version, results: results, manifest: manifest, shards: shards.shards, documents: documentFiles)
     }
 
     /// Cuts terms, in sorted order, into shards of about `shardBytes` (see `files`).
@@ -273,8 +281,17 @@ public struct SearchIndex: Sendable {
         return String(hash.hex.prefix(12))
     }
 
+    /// The name of the result files' folder: a hash of which document is number n, and nothing else, so that it
+    /// changes when documents are added, removed or reordered, and stays when only their text changes.
+    static func resultsFolder(order: [SearchDocument.Key]) -> String {
+        var hash = SearchHash()
+        hash.add(Array("results 1\n".utf8))
+        for key in order { hash.add(Array("\(key.kind.rawValue)/\(key.id)\n".utf8)) }
+        return String(hash.hex.prefix(12))
+    }
+
     /// The manifest the browser reads first.
-    static func manifest(version: String, documents: Int, firstTerms: [String], fieldSets: [UInt8], facets: [Facets],
+    static func manifest(version: String, results: String, documents: Int, firstTerms: [String], fieldSets: [UInt8], facets: [Facets],
                          industries: [(id: String, name: String)]) -> [UInt8] {
         // Facet values per document, run-length encoded: [run length, kind, industry bits, type bits].
         var runs: [[Int]] = []
@@ -287,6 +304,7 @@ public struct SearchIndex: Sendable {
         }
         let manifest = JSONValue.object([
             ("version", .string(version)),
+            ("results", .string(results)),
             ("documents", .int(documents)),
             ("shards", .strings(firstTerms)),
             ("fieldSets", .array(fieldSets.map { .int(Int($0)) })),

@@ -38,8 +38,8 @@ public final class SearchIndexBuilder: @unchecked Sendable {
     private var files: [[UInt8]]
     private var finished = false
 
-    /// The folder under `search/` that result files are written into before their version is known.
-    static let pendingFolder = "search/.pending"
+    /// The folder under `search/` of the result files, known up front (see `SearchIndex.resultsFolder(order:)`).
+    public let results: String
 
     /// A builder for the documents `order` names, numbered in that order.
     public init(order: [SearchDocument.Key], industries: [(id: String, name: String)], output: Output) {
@@ -49,6 +49,7 @@ public final class SearchIndexBuilder: @unchecked Sendable {
             precondition(numbers.updateValue(n, forKey: key) == nil, "search document \(key) listed twice")
         }
         self.numbers = numbers
+        results = SearchIndex.resultsFolder(order: order)
         self.industries = industries
         self.output = output
         added = [Bool](repeating: false, count: order.count)
@@ -62,7 +63,7 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         guard let doc = numbers[document.key] else { preconditionFailure("search document \(document.key) is not in the order") }
         let file = document.resultFile
         if case .folder(let folder) = output {
-            folder.write("\(SearchIndexBuilder.pendingFolder)/d/\(doc).json", file, kind: "search")
+            folder.write("search/\(results)/d/\(doc).json", file, kind: "search")
         }
 
         var scratch = takeScratch()
@@ -166,18 +167,17 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         shards.finish()
 
         let version = SearchIndex.version(shards: shards.shards, documentHashes: hashes)
-        let manifest = SearchIndex.manifest(version: version, documents: documentCount, firstTerms: shards.firstTerms,
-                                            fieldSets: fieldSets, facets: facets, industries: industries)
+        let manifest = SearchIndex.manifest(version: version, results: results, documents: documentCount,
+                                            firstTerms: shards.firstTerms, fieldSets: fieldSets, facets: facets,
+                                            industries: industries)
         if case .folder(let folder) = output {
-            // Everything into the pending folder, which then takes the version's name; the manifest last.
             _ = Array(shards.shards.enumerated()).concurrentMap { shard in
-                folder.write("\(SearchIndexBuilder.pendingFolder)/t/\(shard.offset).bin", shard.element, kind: "search")
+                folder.write("search/\(version)/t/\(shard.offset).bin", shard.element, kind: "search")
                 return 0
             }
-            if documentCount > 0 { folder.moveFolder(SearchIndexBuilder.pendingFolder, to: "search/" + version) }
             folder.write("search/index.json", manifest, kind: "search")
         }
-        return SearchIndex.Files(version: version, manifest: manifest, shards: shards.shards, documents: files)
+        return SearchIndex.Files(version: version, results: results, manifest: manifest, shards: shards.shards, documents: files)
     }
 }
 

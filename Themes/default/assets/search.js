@@ -219,7 +219,8 @@
   class Index {
     constructor(url) { this.url = url; this.base = url.replace(/[^/]*$/, ""); }
 
-    // The manifest is revalidated on every visit; the files it names are versioned and never change.
+    // The manifest is revalidated on every visit. The shards it names are versioned and never change; a result
+    // file keeps its name while its document keeps its number, so it is asked for with the version as a query.
     load(fresh) {
       if (!this.manifest || fresh) {
         this.manifest = getJSON(this.url, { cache: fresh ? "reload" : "no-cache" }).then((m) => {
@@ -254,7 +255,7 @@
     }
 
     doc(n) {
-      if (!this.docs.has(n)) this.docs.set(n, getJSON(this.base + this.m.version + "/d/" + n + ".json"));
+      if (!this.docs.has(n)) this.docs.set(n, getJSON(this.base + this.m.results + "/d/" + n + ".json?v=" + this.m.version));
       return this.docs.get(n);
     }
 
