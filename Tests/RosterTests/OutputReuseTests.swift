@@ -124,7 +124,13 @@ struct OutputReuseTests {
         let start = Date()
         Thread.sleep(forTimeInterval: 0.05)
         try edit(site, "Content/cases/anzhun-brake-disc-vision.md", "| 指标 |", "本段为回访后补充的说明。\n\n| 指标 |")
-        #expect(site.build(now: "2024-02-10").published)
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        // Only the pages showing the case changed: it, its provider and the provider's other cases (which list it).
+        // Every other provider and case was indexed from the search term cache, without rendering its body.
+        let content = try #require(SiteLoader.load(root: site.root).site)
+        let sameProvider = content.cases.filter { $0.provider == "anzhun-shijue" }
+        #expect(report.searchReused == content.providers.count - 1 + content.cases.count - sameProvider.count)
         #expect(try results() == before, "the numbering did not change, so neither does the folder")
         let rewritten = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
             let modified = try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.modificationDate] as? Date

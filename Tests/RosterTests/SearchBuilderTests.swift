@@ -245,7 +245,7 @@ struct SearchBuilderTests {
         let order = documents.map(\.key)
         func build(_ feed: [SearchDocument], concurrently: Bool) -> SearchIndex.Files {
             let builder = SearchIndexBuilder(order: order, industries: [("a", "甲")], output: .memory)
-            if concurrently { _ = feed.concurrentMap { builder.add($0) } } else { feed.forEach(builder.add) }
+            if concurrently { _ = feed.concurrentMap { builder.add($0) } } else { feed.forEach { builder.add($0) } }
             return builder.finish()
         }
         let reference = build(documents, concurrently: false)

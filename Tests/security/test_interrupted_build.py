@@ -28,7 +28,7 @@ def build(binary, root, now):
 
 # What a finished build keeps beside Site/ on purpose: the previous generation, reused by the next build, and the
 # manifests of both folders (see OutputManifest). Anything else starting with .Site. is left by a killed build.
-BOOKKEEPING = {".Site.previous", ".Site.manifest", ".Site.previous.manifest"}
+BOOKKEEPING = {".Site.previous", ".Site.manifest", ".Site.previous.manifest", ".Site.search-terms"}
 
 
 def leftovers(root):

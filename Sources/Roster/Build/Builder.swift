@@ -29,6 +29,8 @@ public struct BuildReport: Sendable {
     public var written: [String: Int] = [:]
     /// Of the files written, how many already held the same bytes from an earlier build and were left as they were.
     public var unchanged = 0
+    /// Search documents indexed from the search term cache, without rendering their bodies (see `SearchTermCache`).
+    public var searchReused = 0
     public var steps: [(name: String, seconds: Double)] = []
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
     public var failure: String?
@@ -88,24 +90,34 @@ public enum Builder {
         }
         // Each body is rendered from Markdown right where its page is made, on the same thread, given to the search
         // index (when it is made again) and dropped: bodies are never all held at once.
-        let search = searchKept ? nil : context.searchIndexBuilder(folder: folder)
-        var searchProvider: (@Sendable (Provider, String) -> Void)?
-        var searchCase: (@Sendable (Case, String) -> Void)?
+        // A document whose inputs did not change is indexed from what the last build read from it, without its body.
+        let searchCache = Publisher.searchCachePath(of: output)
+        let search = searchKept ? nil : clock.step("Read the search term cache", into: &report) {
+            context.searchIndexBuilder(folder: folder, cache: SearchTermCache.read(searchCache))
+        }
+        var searchProvider: (@Sendable (Provider, String, UInt64) -> Void)?
+        var searchCase: (@Sendable (Case, String, UInt64) -> Void)?
+        var reuseProvider: (@Sendable (Provider, UInt64) -> Bool)?
+        var reuseCase: (@Sendable (Case, UInt64) -> Bool)?
         if let search {
-            searchProvider = { provider, html in search.add(context.searchDocument(provider: provider, bodyHTML: html)) }
-            searchCase = { item, html in search.add(context.searchDocument(case: item, bodyHTML: html)) }
+            reuseProvider = { search.reuse(.init(kind: .provider, id: $0.id), fingerprint: $1) }
+            reuseCase = { search.reuse(.init(kind: .case, id: $0.id), fingerprint: $1) }
+            searchProvider = { provider, html, print in
+                search.add(context.searchDocument(provider: provider, bodyHTML: html), fingerprint: print)
+            }
+            searchCase = { item, html, print in search.add(context.searchDocument(case: item, bodyHTML: html), fingerprint: print) }
         }
         clock.step("Render provider pages", into: &report) {
             renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.provider,
-                        search: searchProvider) {
+                        search: searchProvider, reuse: reuseProvider) {
                 context.providerPage($0, bodyHTML: $1)
             }
         }
         clock.step("Render case pages", into: &report) {
             renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.case,
-                        search: searchCase) {
+                        search: searchCase, reuse: reuseCase) {
                 context.casePage($0, bodyHTML: $1)
             }
         }
@@ -114,10 +126,11 @@ public enum Builder {
         clock.step("Render notice pages", into: &report) {
             renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
                         markdown: context.markdown, fingerprint: { _ in everything },
-                        search: { notice, html in
+                        search: { notice, html, _ in
                             noticeBodies.set(notice.id, html)
+                            // Made from everything, so never reused: kept out of the search term cache.
                             search?.add(context.searchDocument(notice: notice, bodyHTML: html))
-                        }) {
+                        }, reuse: nil) {
                 context.noticePage($0, bodyHTML: $1)
             }
         }
@@ -154,11 +167,14 @@ public enum Builder {
                 search.finish()
                 // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
                 folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: everything)
+                // Whole or absent; a cache that does not match the output is only ever a slower build.
+                if let cache = search.cacheFile() { _ = Publisher.writeAtomically(cache, to: searchCache) } else { unlink(searchCache) }
             }
         }
         clock.step("Write feed, sitemap and open data", into: &report) {
             // Independent files, made and written side by side (the open data of every case is most of the work).
             let feedBodies = noticeBodies.all
+            context.prepareCaseViews()
             let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
                 ("data/cases.json", "data", { context.casesJSON() }),
                 ("data/cases.csv", "data", { context.casesCSV() }),
@@ -189,6 +205,7 @@ public enum Builder {
         }
         report.written = folder.writtenByKind
         report.unchanged = folder.unchanged
+        report.searchReused = search?.reusedCount ?? 0
         return report
     }
 
@@ -258,12 +275,13 @@ public enum Builder {
     }
 
     /// Renders each item's Markdown body and then its page, and writes the page, unless the page's file already
-    /// holds what its fingerprint says. `search` is given each body's HTML (rendered for it alone when the page is
-    /// kept).
+    /// holds what its fingerprint says. `search` is given each body's HTML and the page's fingerprint; when the page
+    /// is kept, the body is rendered for it alone, unless `reuse` could index the item from the search term cache.
     static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
                                                         path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
                                                         markdown: Markdown, fingerprint: @Sendable (T) -> UInt64,
-                                                        search: (@Sendable (T, String) -> Void)?,
+                                                        search: (@Sendable (T, String, UInt64) -> Void)?,
+                                                        reuse: (@Sendable (T, UInt64) -> Bool)?,
                                                         page: @Sendable (T, String) -> [UInt8])
     where T.ID == String {
         _ = items.concurrentMap { item -> Int in
@@ -272,12 +290,12 @@ public enum Builder {
             let file = pages.urls.outputFile(url)
             let print = fingerprint(item)
             if folder.keep(file, fingerprint: print, kind: kind) {
-                search?(item, markdown.render(body(item)).html)
+                if let search, reuse?(item, print) != true { search(item, markdown.render(body(item)).html, print) }
                 return 0
             }
             let bodyHTML = markdown.render(body(item)).html
             folder.write(file, page(item, bodyHTML), kind: kind, fingerprint: print)
-            search?(item, bodyHTML)
+            search?(item, bodyHTML, print)
             return 0
         }
     }

@@ -59,6 +59,11 @@ enum Publisher {
         output.parentPath.appendingPath(".\(output.lastPathComponent).manifest")
     }
 
+    /// `.Site.search-terms` beside `Site`: what the last build read from each search document (``SearchTermCache``).
+    static func searchCachePath(of output: String) -> String {
+        output.parentPath.appendingPath(".\(output.lastPathComponent).search-terms")
+    }
+
     /// Removes staging and retired folders left by builds that were killed.
     ///
     /// Where the file system cannot exchange two folders, a build killed between its two renames leaves the
@@ -115,8 +120,8 @@ enum Publisher {
         _ = writeAtomically(manifest.serialized(), to: published)
     }
 
-    /// Writes a small bookkeeping file through a temporary name, so it is whole or absent.
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) -> Bool {
+    /// Writes a bookkeeping file through a temporary name, so it is whole or absent.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) -> Bool {
         let temporary = path + ".tmp-\(getpid())"
         guard bytes.withUnsafeBytes({ OutputFolder.writeFile(temporary, $0) }) != nil else { return false }
         return rename(temporary, path) == 0

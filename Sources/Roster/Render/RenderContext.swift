@@ -25,37 +25,43 @@ struct RenderContext: @unchecked Sendable {
     /// A case shows as a card on its provider's page, its industry's, the showroom, the home page and beside its
     /// sibling cases: the cards and result views are made once, when a page first needs one (a build that keeps
     /// every page needs none).
+    /// Each case's card and result views, made the first time a page needs them and then shared: a case card
+    /// appears on many pages. Made one case at a time, so a rebuild that makes one page makes only its cards.
     private final class CaseViews: @unchecked Sendable {
         private let lock = NSLock()
-        private var made: (cards: [String: [String: Any]], results: [String: [[String: Any]]])?
+        private var made: [String: Made] = [:]
 
-        func get(_ context: RenderContext) -> (cards: [String: [String: Any]], results: [String: [[String: Any]]]) {
+        func get(_ item: Case, _ context: RenderContext) -> Made {
             lock.lock()
-            defer { lock.unlock() }
-            if let made { return made }
-            let views = context.site.cases.concurrentMap { item in
-                let results = item.results.map(context.resultView)
-                return Made(card: context.makeCaseCard(item, results: results), results: results)
-            }
-            var cards: [String: [String: Any]] = [:], results: [String: [[String: Any]]] = [:]
-            for (item, view) in zip(context.site.cases, views) {
-                cards[item.id] = view.card
-                results[item.id] = view.results
-            }
-            made = (cards, results)
-            return (cards, results)
+            let known = made[item.id]
+            lock.unlock()
+            if let known { return known }
+            // Made outside the lock: two threads may both make one, and either result is the same.
+            let results = item.results.map(context.resultView)
+            let view = Made(card: context.makeCaseCard(item, results: results), results: results)
+            lock.lock()
+            made[item.id] = view
+            lock.unlock()
+            return view
         }
 
         /// View models are plain dictionaries of values; they are built and then only read.
-        private struct Made: @unchecked Sendable {
+        struct Made: @unchecked Sendable {
             var card: [String: Any]
             var results: [[String: Any]]
         }
     }
 
     private let caseViews = CaseViews()
-    private var caseCards: [String: [String: Any]] { caseViews.get(self).cards }
-    private var caseResults: [String: [[String: Any]]] { caseViews.get(self).results }
+
+    /// Makes every case's card and result views at once, on all cores, before a step that needs them all (the
+    /// open data); a build that made every page has them already.
+    func prepareCaseViews() {
+        _ = site.cases.concurrentMap { item in
+            _ = caseViews.get(item, self)
+            return 0
+        }
+    }
 
     func t(_ key: String) -> String { theme.text(key) }
 
@@ -152,10 +158,10 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// A case as a card in lists and the showroom.
-    func caseCard(_ item: Case) -> [String: Any] { caseCards[item.id] ?? makeCaseCard(item, results: item.results.map(resultView)) }
+    func caseCard(_ item: Case) -> [String: Any] { caseViews.get(item, self).card }
 
     /// The views of a case's results, in order (see ``resultView(_:)``).
-    func resultViews(_ item: Case) -> [[String: Any]] { caseResults[item.id] ?? item.results.map(resultView) }
+    func resultViews(_ item: Case) -> [[String: Any]] { caseViews.get(item, self).results }
 
     private func makeCaseCard(_ item: Case, results: [[String: Any]]) -> [String: Any] {
         [

@@ -56,8 +56,9 @@ public struct SearchDocument: Sendable {
 extension RenderContext {
     /// A builder for this site's index, writing into `folder`: every provider, case, notice and industry page is
     /// numbered up front, so their documents can be added as their bodies are rendered, on any thread.
-    func searchIndexBuilder(folder: OutputFolder) -> SearchIndexBuilder {
-        SearchIndexBuilder(order: searchOrder(), industries: site.industries.map { ($0.id, $0.name) }, output: .folder(folder))
+    func searchIndexBuilder(folder: OutputFolder, cache: SearchTermCache? = nil) -> SearchIndexBuilder {
+        SearchIndexBuilder(order: searchOrder(), industries: site.industries.map { ($0.id, $0.name) }, output: .folder(folder),
+                           cache: cache)
     }
 
     /// Every document's key in index order: by kind, then by facet values, so that the manifest's run-length facet

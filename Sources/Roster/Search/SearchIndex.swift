@@ -330,18 +330,8 @@ public struct SearchIndex: Sendable {
 
     /// Reads one shard back: term → postings, given the manifest's field sets. The browser's reader does the same.
     public static func decodeShard(_ bytes: [UInt8], fieldSets: [UInt8], documents: Int) -> [(term: String, postings: [Posting])]? {
-        var i = 0
-        func varint() -> Int? {
-            var value = 0, shift = 0
-            while i < bytes.count, shift < 63 {
-                let b = bytes[i]
-                i += 1
-                value |= Int(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
-            }
-            return nil
-        }
+        var reader = ByteReader(bytes, from: 0, to: bytes.count)
+        func varint() -> Int? { reader.varint() }
         guard let count = varint() else { return nil }
         var out: [(String, [Posting])] = []
         var previous: [UInt32] = []
@@ -365,13 +355,10 @@ public struct SearchIndex: Sendable {
             var list: [Posting] = []
             var sparseCount = header2 / 2
             if header2 % 2 == 1 {
-                let size = (documents + 7) / 8
-                guard i + 1 + size <= bytes.count else { return nil }
-                let usual = bytes[i]
-                for doc in 0..<documents where bytes[i + 1 + doc / 8] & (1 << UInt8(doc % 8)) != 0 {
+                guard let usual = reader.take(1)?.first, let bits = reader.take((documents + 7) / 8) else { return nil }
+                for doc in 0..<documents where bits[bits.startIndex + doc / 8] & (1 << UInt8(doc % 8)) != 0 {
                     list.append(Posting(doc: doc, fields: usual))
                 }
-                i += 1 + size
                 guard let others = varint() else { return nil }
                 sparseCount = others
             }
@@ -383,9 +370,8 @@ public struct SearchIndex: Sendable {
                 let code = v % 8
                 let fields: UInt8
                 if code == 7 {
-                    guard i < bytes.count else { return nil }
-                    fields = bytes[i]
-                    i += 1
+                    guard let byte = reader.take(1)?.first else { return nil }
+                    fields = byte
                 } else {
                     guard code < fieldSets.count else { return nil }
                     fields = fieldSets[code]
@@ -398,7 +384,7 @@ public struct SearchIndex: Sendable {
             out.append((text, list))
             previous = term
         }
-        return i == bytes.count ? out : nil
+        return reader.atEnd ? out : nil
     }
 }
 

@@ -38,11 +38,22 @@ public final class SearchIndexBuilder: @unchecked Sendable {
     private var files: [[UInt8]]
     private var finished = false
 
+    /// The previous build's terms per document (see `SearchTermCache`); its terms keep their numbers.
+    private let cache: SearchTermCache?
+    /// What the next build's cache holds, by document: those given a fingerprint.
+    private var records: [SearchTermCache.Record?]
+    /// Documents added from the cache by `reuse`.
+    public private(set) var reusedCount = 0
+    /// Terms in at least one document, once `finish` has run (the table may number more: see `TermTable.seed`).
+    private var liveTerms = 0
+
     /// The folder under `search/` of the result files, known up front (see `SearchIndex.resultsFolder(order:)`).
     public let results: String
 
-    /// A builder for the documents `order` names, numbered in that order.
-    public init(order: [SearchDocument.Key], industries: [(id: String, name: String)], output: Output) {
+    /// A builder for the documents `order` names, numbered in that order; `cache` is what the previous build read
+    /// from each document, for `reuse(_:fingerprint:)`.
+    public init(order: [SearchDocument.Key], industries: [(id: String, name: String)], output: Output,
+                cache: SearchTermCache? = nil) {
         self.order = order
         var numbers: [SearchDocument.Key: Int] = [:]
         for (n, key) in order.enumerated() {
@@ -56,15 +67,20 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         hashes = [UInt64](repeating: 0, count: order.count)
         facets = [SearchIndex.Facets](repeating: SearchIndex.Facets(kind: 0, industries: 0, types: 0), count: order.count)
         if case .memory = output { files = [[UInt8]](repeating: [], count: order.count) } else { files = [] }
+        // A cache whose terms do not number as they did (a term twice) is not used; seeded terms are harmless.
+        if let cache, terms.seed(cache.terms) { self.cache = cache } else { self.cache = nil }
+        records = [SearchTermCache.Record?](repeating: nil, count: order.count)
     }
 
-    /// Adds one document: thread-safe; its text is not kept.
-    public func add(_ document: SearchDocument) {
+    /// The path under the output folder of document `doc`'s result file.
+    private func resultPath(_ doc: Int) -> String { "search/\(results)/d/\(doc).json" }
+
+    /// Adds one document: thread-safe; its text is not kept. A document given the fingerprint of its inputs goes
+    /// into the next build's search term cache, and its result file is written with that fingerprint.
+    public func add(_ document: SearchDocument, fingerprint: UInt64 = 0) {
         guard let doc = numbers[document.key] else { preconditionFailure("search document \(document.key) is not in the order") }
         let file = document.resultFile
-        if case .folder(let folder) = output {
-            folder.write("search/\(results)/d/\(doc).json", file, kind: "search")
-        }
+        if case .folder(let folder) = output { folder.write(resultPath(doc), file, kind: "search", fingerprint: fingerprint) }
 
         var scratch = takeScratch()
         for field in SearchField.allCases {
@@ -75,16 +91,58 @@ public final class SearchIndexBuilder: @unchecked Sendable {
 
         var hash = SearchHash()
         hash.add(file)
+        let facets = SearchIndex.Facets(kind: SearchKind.allCases.firstIndex(of: document.kind)!,
+                                        industries: Int(document.industries), types: Int(document.types))
+        let record = fingerprint == 0 ? nil : SearchTermCache.Record(
+            key: SearchTermCache.key(document.key), fingerprint: fingerprint, hash: hash.value, facets: facets,
+            terms: .encoded(SearchTermCache.encode(scratch.postedEntries)))
+        finishAdding(doc, document.key, scratch: scratch, hash: hash.value, facets: facets, record: record,
+                     file: file)
+    }
+
+    /// Adds the document `key` as the previous build read it, if the search term cache has it with the same
+    /// `fingerprint` and its result file is still in the output folder; returns whether it did. Thread-safe.
+    public func reuse(_ key: SearchDocument.Key, fingerprint: UInt64) -> Bool {
+        guard fingerprint != 0, let cache, let doc = numbers[key], case .folder(let folder) = output else { return false }
+        let cacheKey = SearchTermCache.key(key)
+        guard let cached = cache.documents[cacheKey], cached.fingerprint == fingerprint,
+              let entries = cache.entries(of: cached),
+              folder.keep(resultPath(doc), fingerprint: fingerprint, kind: "search") else { return false }
+        var scratch = takeScratch()
+        scratch.post(entries, doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
+        let record = SearchTermCache.Record(key: cacheKey, fingerprint: fingerprint, hash: cached.hash, facets: cached.facets,
+                                            terms: .cached(cached.terms))
+        finishAdding(doc, key, scratch: scratch, hash: cached.hash, facets: cached.facets, record: record, file: nil)
+        lock.lock()
+        reusedCount += 1
+        lock.unlock()
+        return true
+    }
+
+    private func finishAdding(_ doc: Int, _ key: SearchDocument.Key, scratch: DocumentTerms, hash: UInt64,
+                              facets: SearchIndex.Facets, record: SearchTermCache.Record?, file: [UInt8]?) {
         lock.lock()
         defer { lock.unlock() }
         scratches.append(scratch)
         precondition(!finished, "search document added after finish")
-        precondition(!added[doc], "search document \(document.key) added twice")
+        precondition(!added[doc], "search document \(key) added twice")
         added[doc] = true
-        hashes[doc] = hash.value
-        facets[doc] = SearchIndex.Facets(kind: SearchKind.allCases.firstIndex(of: document.kind)!,
-                                         industries: Int(document.industries), types: Int(document.types))
-        if case .memory = output { files[doc] = file }
+        hashes[doc] = hash
+        self.facets[doc] = facets
+        records[doc] = record
+        if case .memory = output, let file { files[doc] = file }
+    }
+
+    /// The search term cache for the next build, once `finish` has run: every document added with a fingerprint.
+    /// Nil when a quarter of the numbered terms are in no document any more: the next build then starts afresh.
+    public func cacheFile() -> [UInt8]? {
+        lock.lock()
+        let kept = records.compactMap { $0 }
+        let live = liveTerms
+        lock.unlock()
+        let all = terms.cachedTerms()
+        guard all.count - live <= all.count / 4 else { return nil }
+        return SearchTermCache.serialize(kept, terms: all, previous: cache)
     }
 
     deinit {
@@ -118,7 +176,11 @@ public final class SearchIndexBuilder: @unchecked Sendable {
             for (f, count) in stripe.fieldCounts.enumerated() { fieldCounts[f] += count }
         }
         let spelled = terms.spellings()
-        let sorted = spelled.sortedInJavaScriptOrder()
+        // Terms seeded from the search term cache that no document has now are left out, as a fresh build would.
+        let sorted = spelled.sortedInJavaScriptOrder().filter { !postings[Int($0)].isEmpty }
+        lock.lock()
+        liveTerms = sorted.count
+        lock.unlock()
         let fieldSets = SearchIndex.commonFieldSets(counts: fieldCounts)
         let codes = SearchIndex.codes(fieldSets)
         let documentCount = order.count
@@ -230,6 +292,40 @@ final class TermTable: @unchecked Sendable {
             keys.append(1 << 63 | next)
             return UInt32(keys.count - 1)
         }
+    }
+
+    /// Every term by number, as the search term cache stores them: Han terms by key, words by their bytes.
+    func cachedTerms() -> [SearchTermCache.Term] {
+        lock.lock()
+        defer { lock.unlock() }
+        return keys.map { key in key >> 63 == 1 ? .word(Array(words.word(Int(key & 0xFFFF_FFFF)))) : .han(key) }
+    }
+
+    /// Numbers `cached` 0, 1, 2… as the build that wrote the search term cache did, before any document is read,
+    /// so that the cache's term numbers are this table's. Returns false if they do not (a term listed twice).
+    func seed(_ cached: [SearchTermCache.Term]) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        precondition(keys.isEmpty, "a term table is seeded before any term is added")
+        for term in cached {
+            switch term {
+            case .han(let key):
+                let slot = han.add(key)
+                guard han.values[slot] == 0 else { return false }
+                keys.append(key)
+                han.values[slot] = UInt32(keys.count)
+            case .word(let bytes):
+                let next = UInt64(words.count), before = keys.count
+                _ = bytes.withUnsafeBufferPointer { word in
+                    words.value(word) {
+                        keys.append(1 << 63 | next)
+                        return UInt32(keys.count - 1)
+                    }
+                }
+                guard keys.count == before + 1 else { return false }
+            }
+        }
+        return true
     }
 
     /// Every term's characters, by number; called once all documents are in.
@@ -393,6 +489,21 @@ struct DocumentTerms: SearchTermSink {
             }
         }
 
+        post(doc: doc, into: stripes, stripeBits: stripeBits, documents: documents)
+    }
+
+    /// The terms of the document last flushed or posted, `number << 8 | fields`, for the search term cache.
+    var postedEntries: [UInt64] { entries }
+
+    /// Adds document `doc` to the postings of each of `terms` (`number << 8 | fields`): a document read before,
+    /// from the search term cache.
+    mutating func post(_ terms: [UInt64], doc: UInt32, into stripes: [PostingStripe], stripeBits: Int, documents: Int) {
+        entries.removeAll(keepingCapacity: true)
+        entries.append(contentsOf: terms)
+        post(doc: doc, into: stripes, stripeBits: stripeBits, documents: documents)
+    }
+
+    private mutating func post(doc: UInt32, into stripes: [PostingStripe], stripeBits: Int, documents: Int) {
         // Sorted by stripe (counting sort), each stripe's run appended under that stripe's lock.
         let stripeCount = stripes.count
         let mask = UInt64(stripeCount - 1)
@@ -504,6 +615,9 @@ struct TermPostings {
         list[Int(count)] = packed
         count += 1
     }
+
+    /// Whether no document has the term (stored by document, `count` stays 0).
+    var isEmpty: Bool { count == 0 && capacity != TermPostings.byDocument }
 
     /// Makes room for one more posting: a list half as long again or, when that would take more than a byte per
     /// document, a byte per document.

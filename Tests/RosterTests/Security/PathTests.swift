@@ -183,8 +183,10 @@ struct PathTests {
         #expect(site.build(now: "2024-02-10").published)
         let after = Set(FileManager.default.subpaths(atPath: site.root) ?? [])
         let added = after.subtracting(before)
-        // Beside Site/ only the build's own bookkeeping: the manifest of what Site/ holds (see OutputManifest).
-        #expect(!added.isEmpty && added.allSatisfy { $0 == "Site" || $0.hasPrefix("Site/") || $0 == ".Site.manifest" },
+        // Beside Site/ only the build's own bookkeeping: the manifest of what Site/ holds (see OutputManifest) and
+        // the search term cache (see SearchTermCache).
+        #expect(!added.isEmpty && added.allSatisfy { $0 == "Site" || $0.hasPrefix("Site/") || $0 == ".Site.manifest"
+                                                     || $0 == ".Site.search-terms" },
                 "\(added.filter { !$0.hasPrefix("Site") })")
     }
 }

@@ -1,0 +1,221 @@
+import Foundation
+
+/// What the last build read from each search document, so that the next build can index a document whose inputs
+/// did not change without rendering its Markdown body again.
+///
+/// Rendering every body to read its terms was most of a rebuild after a one-file edit. The cache keeps, per
+/// document, the fingerprint of its page's inputs (see ``PageFingerprints``, which covers everything the document
+/// is made from), its result file's hash, its facets and its terms with their field bits. A build reuses an entry
+/// only when the fingerprint is the same and the result file it describes is still in the output (the folder
+/// keeps it by the same fingerprint); anything else, and any cache that does not read back whole, is indexed from
+/// the body as before. The file holds no text, only term keys, and is rewritten after each build that made the
+/// index.
+///
+/// The next build numbers the cache's terms as this one did (`TermTable.seed`), so a reused document's terms are
+/// copied into the next cache as they are. Terms no document uses any more stay numbered until they are a quarter
+/// of all; then no cache is written and the next build starts a fresh one.
+///
+/// Layout (little-endian, numbers as LEB128 varints unless noted): the magic line, the document count; per
+/// document its key (`kind/id`, length and bytes), fingerprint and result hash (8 bytes each), kind, industry and
+/// type bits, and its terms (their length in bytes, their count, then per term, by number, the difference from the
+/// previous number times 32 plus the field bits less one); then the term count and per term 0 and a Han key
+/// (8 bytes), or 1 and a word (length and bytes); last, a hash of all that (8 bytes), so a damaged file is not used.
+public struct SearchTermCache: Sendable {
+    /// A term as the cache spells it: Han characters by their key, words by their bytes (see `TermTable`).
+    enum Term: Equatable, Sendable {
+        case han(UInt64)
+        case word([UInt8])
+    }
+
+    struct Document: Sendable {
+        var fingerprint: UInt64
+        var hash: UInt64
+        var facets: SearchIndex.Facets
+        /// Where the document's encoded terms are in `bytes`.
+        var terms: Range<Int>
+    }
+
+    /// A document as the next cache file will hold it.
+    struct Record: Sendable {
+        var key: String
+        var fingerprint: UInt64
+        var hash: UInt64
+        var facets: SearchIndex.Facets
+        var terms: EncodedTerms
+    }
+
+    /// A document's terms as `encode(_:)` gives them, or where they are in the cache they were reused from.
+    enum EncodedTerms: Sendable {
+        case encoded([UInt8])
+        case cached(Range<Int>)
+    }
+
+    static let magic = Array("roster search terms 2\n".utf8)
+
+    /// The file as read.
+    let bytes: [UInt8]
+    private(set) var documents: [String: Document] = [:]
+    private(set) var terms: [Term] = []
+
+    /// The cache named `path`, or nil when there is none or it does not read back whole.
+    static func read(_ path: String) -> SearchTermCache? {
+        FileSystem.read(path).flatMap(SearchTermCache.init(bytes:))
+    }
+
+    init?(bytes: [UInt8]) {
+        self.bytes = bytes
+        guard bytes.count >= Self.magic.count + 8 else { return nil }
+        let end = bytes.count - 8
+        var hash = SearchHash()
+        bytes.withUnsafeBytes { hash.add(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
+        var tail = ByteReader(bytes, from: end, to: bytes.count)
+        guard tail.fixed() == hash.value else { return nil }
+
+        var reader = ByteReader(bytes, from: 0, to: end)
+        guard reader.take(Self.magic.count) == Self.magic[...], let count = reader.varint(), count <= end else { return nil }
+        documents.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let keyLength = reader.varint(), let key = reader.take(keyLength),
+                  let fingerprint = reader.fixed(), let hash = reader.fixed(),
+                  let kind = reader.varint(), kind < SearchKind.allCases.count,
+                  let industries = reader.varint(), let types = reader.varint(),
+                  let length = reader.varint(), let start = Optional(reader.position), reader.take(length) != nil
+            else { return nil }
+            documents[String(decoding: key, as: UTF8.self)] = Document(
+                fingerprint: fingerprint, hash: hash,
+                facets: SearchIndex.Facets(kind: kind, industries: industries, types: types), terms: start..<(start + length))
+        }
+        guard let termCount = reader.varint(), termCount <= end else { return nil }
+        terms.reserveCapacity(termCount)
+        for _ in 0..<termCount {
+            guard let tag = reader.take(1) else { return nil }
+            switch tag[tag.startIndex] {
+            case 0:
+                guard let key = reader.fixed() else { return nil }
+                terms.append(.han(key))
+            case 1:
+                guard let length = reader.varint(), let word = reader.take(length) else { return nil }
+                terms.append(.word(Array(word)))
+            default:
+                return nil
+            }
+        }
+        guard reader.atEnd else { return nil }
+    }
+
+    /// A document's terms, `number << 8 | fields`, or nil if they do not read back (each must name a term here).
+    func entries(of document: Document) -> [UInt64]? {
+        var reader = ByteReader(bytes, from: document.terms.lowerBound, to: document.terms.upperBound)
+        guard let count = reader.varint(), count <= document.terms.count else { return nil }
+        var entries: [UInt64] = []
+        entries.reserveCapacity(count)
+        var number = 0
+        for _ in 0..<count {
+            guard let packed = reader.varint() else { return nil }
+            number += packed >> 5
+            guard number < terms.count else { return nil }
+            entries.append(UInt64(number) << 8 | UInt64((packed & 31) + 1))
+        }
+        return reader.atEnd ? entries : nil
+    }
+
+    /// A document's terms (`number << 8 | fields`, fields 1 to 32) as the file holds them.
+    static func encode(_ entries: [UInt64]) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(entries.count * 2 + 4)
+        SearchIndex.putVarint(entries.count, into: &body)
+        var previous = 0
+        for entry in entries.sorted() {
+            let number = Int(entry >> 8)
+            SearchIndex.putVarint(((number - previous) << 5) + (Int(entry & 0xFF) - 1), into: &body)
+            previous = number
+        }
+        var out: [UInt8] = []
+        SearchIndex.putVarint(body.count, into: &out)
+        return out + body
+    }
+
+    /// The file's bytes: each record, its terms numbering into `terms`; `previous` holds the reused records' terms.
+    static func serialize(_ records: [Record], terms: [Term], previous: SearchTermCache?) -> [UInt8] {
+        var out = magic
+        SearchIndex.putVarint(records.count, into: &out)
+        for record in records {
+            let keyBytes = Array(record.key.utf8)
+            SearchIndex.putVarint(keyBytes.count, into: &out)
+            out += keyBytes
+            putFixed(record.fingerprint, into: &out)
+            putFixed(record.hash, into: &out)
+            SearchIndex.putVarint(record.facets.kind, into: &out)
+            SearchIndex.putVarint(record.facets.industries, into: &out)
+            SearchIndex.putVarint(record.facets.types, into: &out)
+            switch record.terms {
+            case .encoded(let bytes):
+                out += bytes
+            case .cached(let range):
+                SearchIndex.putVarint(range.count, into: &out)
+                out += previous!.bytes[range]
+            }
+        }
+        SearchIndex.putVarint(terms.count, into: &out)
+        for term in terms {
+            switch term {
+            case .han(let key):
+                out.append(0)
+                putFixed(key, into: &out)
+            case .word(let bytes):
+                out.append(1)
+                SearchIndex.putVarint(bytes.count, into: &out)
+                out += bytes
+            }
+        }
+        var hash = SearchHash()
+        hash.add(out)
+        putFixed(hash.value, into: &out)
+        return out
+    }
+
+    private static func putFixed(_ value: UInt64, into out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    /// The cache's key for a search document.
+    static func key(_ key: SearchDocument.Key) -> String { "\(key.kind.rawValue)/\(key.id)" }
+}
+
+/// Reads part of a byte array front to back; every read is checked against the end and gives nil past it.
+struct ByteReader {
+    let bytes: [UInt8]
+    private(set) var position: Int
+    let end: Int
+
+    init(_ bytes: [UInt8], from start: Int, to end: Int) {
+        self.bytes = bytes
+        position = start
+        self.end = end
+    }
+
+    var atEnd: Bool { position == end }
+
+    mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, count <= end - position else { return nil }
+        defer { position += count }
+        return bytes[position..<(position + count)]
+    }
+
+    mutating func varint() -> Int? {
+        var value = 0, shift = 0
+        while position < end, shift < 63 {
+            let byte = bytes[position]
+            position += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+
+    mutating func fixed() -> UInt64? {
+        guard let slice = take(8) else { return nil }
+        return slice.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import Roster
+
+/// The search term cache lets a build index unchanged documents without their bodies; whatever it reuses, the
+/// index must be the one a build from the documents themselves gives.
+@Suite("Search: the term cache")
+struct SearchTermCacheTests {
+    /// Site and synthetic documents: terms in most documents (stored a byte per document) and in few.
+    static let documents: [SearchDocument] = SearchBuilderTests.siteDocuments + SearchBuilderTests.syntheticDocuments().map {
+        var document = $0
+        document.kind = .industry
+        return document
+    }
+
+    /// Every file under `root`, by path.
+    private func files(_ root: String) throws -> [String: Data] { try fileTree(root) }
+
+    /// Builds `documents` into a folder at `root` that holds the generation `previous` describes, reusing what
+    /// `cache` has for the documents `reuse` says, with fingerprints from `print`.
+    private func build(_ documents: [SearchDocument], root: String, previous: OutputManifest?, cache: SearchTermCache?,
+                       print: @Sendable (SearchDocument) -> UInt64, reuse: @Sendable (SearchDocument) -> Bool = { _ in true })
+        -> (files: SearchIndex.Files, cache: [UInt8]?, reused: Int, manifest: OutputManifest) {
+        let folder = OutputFolder(path: root, previous: previous)
+        let builder = SearchIndexBuilder(order: documents.map(\.key), industries: [("a", "甲")], output: .folder(folder),
+                                         cache: cache)
+        _ = documents.concurrentMap { document in
+            if !(reuse(document) && builder.reuse(document.key, fingerprint: print(document))) {
+                builder.add(document, fingerprint: print(document))
+            }
+            return 0
+        }
+        let files = builder.finish()
+        return (files, builder.cacheFile(), builder.reusedCount, folder.finish())
+    }
+
+    @Sendable private static func fingerprint(_ document: SearchDocument) -> UInt64 {
+        var hash = SearchHash()
+        hash.add(document.resultFile)
+        for field in SearchField.allCases { for text in document.fields[field] ?? [] { hash.add(Array(text.utf8)) } }
+        return hash.value | 1
+    }
+
+    @Test("documents reused from the cache, some edited, some gone: the same files as a build from the documents")
+    func reuseGivesTheSameIndex() throws {
+        let root = NSTemporaryDirectory() + "roster-term-cache-" + UUID().uuidString
+        let fresh = root + "-fresh"
+        defer {
+            try? FileManager.default.removeItem(atPath: root)
+            try? FileManager.default.removeItem(atPath: fresh)
+        }
+        let first = build(Self.documents, root: root, previous: nil, cache: nil, print: Self.fingerprint)
+        let cache = try #require(first.cache.flatMap(SearchTermCache.init(bytes:)))
+        #expect(first.reused == 0 && cache.documents.count == Self.documents.count)
+
+        // Every seventh document's text edited: those are indexed from their text, the others from the cache.
+        var edited = Self.documents
+        for n in stride(from: 0, to: edited.count, by: 7) { edited[n].fields[.summary, default: []].append("第\(n)次修订 revised\(n)") }
+        let second = build(edited, root: root, previous: first.manifest, cache: cache, print: Self.fingerprint)
+        #expect(second.reused == Self.documents.count - (Self.documents.count + 6) / 7)
+        let reference = build(edited, root: fresh, previous: nil, cache: nil, print: Self.fingerprint)
+        #expect(second.files.manifest == reference.files.manifest && second.files.shards == reference.files.shards)
+        #expect(try files(root) == files(fresh))
+
+        // A document removed renumbers the ones after it: their result files are elsewhere, so they are read again.
+        var fewer = edited
+        fewer.remove(at: 3)
+        let third = build(fewer, root: root, previous: second.manifest,
+                          cache: try #require(second.cache.flatMap(SearchTermCache.init(bytes:))), print: Self.fingerprint)
+        try FileManager.default.removeItem(atPath: fresh)
+        let reference3 = build(fewer, root: fresh, previous: nil, cache: nil, print: Self.fingerprint)
+        #expect(third.files.manifest == reference3.files.manifest && third.files.shards == reference3.files.shards)
+        #expect(try files(root) == files(fresh))
+    }
+
+    @Test("a cache is used only whole: a changed byte, a cut or a term listed twice and nothing is reused")
+    func damagedCache() throws {
+        let root = NSTemporaryDirectory() + "roster-term-cache-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let documents = Array(Self.documents.prefix(40))
+        let first = build(documents, root: root, previous: nil, cache: nil, print: Self.fingerprint)
+        let bytes = try #require(first.cache)
+        #expect(SearchTermCache(bytes: bytes) != nil)
+        for position in [0, 30, bytes.count / 2, bytes.count - 9, bytes.count - 1] {
+            var damaged = bytes
+            damaged[position] ^= 0x40
+            #expect(SearchTermCache(bytes: damaged) == nil, "byte \(position)")
+        }
+        #expect(SearchTermCache(bytes: Array(bytes.dropLast(100))) == nil)
+        #expect(SearchTermCache(bytes: []) == nil)
+
+        // Well formed, but a term twice: the numbering would not hold, so the builder does not use it.
+        let twice = SearchTermCache.serialize([], terms: [.han(0x4E2D), .word(Array("mes".utf8)), .han(0x4E2D)], previous: nil)
+        let cache = try #require(SearchTermCache(bytes: twice))
+        let second = build(documents, root: root, previous: first.manifest, cache: cache, print: Self.fingerprint)
+        #expect(second.reused == 0)
+    }
+
+    @Test("when a quarter of the cached terms are in no document any more, no cache is written")
+    func staleTerms() throws {
+        let root = NSTemporaryDirectory() + "roster-term-cache-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let synthetic = SearchBuilderTests.syntheticDocuments()
+        let first = build(synthetic, root: root, previous: nil, cache: nil, print: Self.fingerprint)
+        let cache = try #require(first.cache.flatMap(SearchTermCache.init(bytes:)))
+        // The long documents hold most terms; cut short, most cached terms are in no document.
+        let short = synthetic.map { document in
+            var document = document
+            if document.kind == .notice { document.fields = [.body: ["短"]] }
+            return document
+        }
+        let second = build(short, root: root, previous: first.manifest, cache: cache, print: Self.fingerprint)
+        #expect(second.reused > 0)
+        #expect(second.cache == nil)
+    }
+}
