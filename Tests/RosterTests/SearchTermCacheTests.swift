@@ -74,6 +74,22 @@ struct SearchTermCacheTests {
         #expect(try files(root) == files(fresh))
     }
 
+    @Test("terms sort by number a byte at a time as the standard sort does")
+    func radixSort() {
+        var generator = SystemRandomNumberGenerator()
+        var scratch: [UInt64] = []
+        for size in [0, 1, 2, 7, 600, 5000] {
+            for width in [1, 9, 17, 30] {
+                // Distinct numbers, as a document's terms are, each with field bits below.
+                let numbers = Set((0..<size).map { _ in UInt64.random(in: 0..<(1 << UInt64(width)), using: &generator) })
+                var entries = numbers.map { $0 << 8 | UInt64.random(in: 1...31, using: &generator) }
+                let expected = entries.sorted()
+                SearchTermCache.radixSort(&entries, scratch: &scratch)
+                #expect(entries == expected, "\(size) numbers of \(width) bits")
+            }
+        }
+    }
+
     @Test("a cache is used only whole: a changed byte, a cut or a term listed twice and nothing is reused")
     func damagedCache() throws {
         let root = NSTemporaryDirectory() + "roster-term-cache-" + UUID().uuidString

@@ -95,7 +95,7 @@ public final class SearchIndexBuilder: @unchecked Sendable {
                                         industries: Int(document.industries), types: Int(document.types))
         let record = fingerprint == 0 ? nil : SearchTermCache.Record(
             key: SearchTermCache.key(document.key), fingerprint: fingerprint, hash: hash.value, facets: facets,
-            terms: .encoded(SearchTermCache.encode(scratch.postedEntries)))
+            terms: .encoded(scratch.encodePostedEntries()))
         finishAdding(doc, document.key, scratch: scratch, hash: hash.value, facets: facets, record: record,
                      file: file)
     }
@@ -492,8 +492,8 @@ struct DocumentTerms: SearchTermSink {
         post(doc: doc, into: stripes, stripeBits: stripeBits, documents: documents)
     }
 
-    /// The terms of the document last flushed or posted, `number << 8 | fields`, for the search term cache.
-    var postedEntries: [UInt64] { entries }
+    /// The terms of the document last flushed or posted, as the search term cache holds them.
+    mutating func encodePostedEntries() -> [UInt8] { SearchTermCache.encode(&entries, scratch: &sorted) }
 
     /// Adds document `doc` to the postings of each of `terms` (`number << 8 | fields`): a document read before,
     /// from the search term cache.
