@@ -125,10 +125,10 @@ public enum Builder {
         let noticeBodies = NoticeBodies()
         clock.step("Render notice pages", into: &report) {
             renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
-                        markdown: context.markdown, fingerprint: { _ in everything },
+                        markdown: context.markdown, fingerprint: fingerprints.notice,
                         search: { notice, html, _ in
                             noticeBodies.set(notice.id, html)
-                            // Made from everything, so never reused: kept out of the search term cache.
+                            // Every body is rendered anyway, for the feed: no use for the search term cache.
                             search?.add(context.searchDocument(notice: notice, bodyHTML: html))
                         }, reuse: nil) {
                 context.noticePage($0, bodyHTML: $1)
@@ -174,7 +174,6 @@ public enum Builder {
         clock.step("Write feed, sitemap and open data", into: &report) {
             // Independent files, made and written side by side (the open data of every case is most of the work).
             let feedBodies = noticeBodies.all
-            context.prepareCaseViews()
             let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
                 ("data/cases.json", "data", { context.casesJSON() }),
                 ("data/cases.csv", "data", { context.casesCSV() }),

@@ -182,7 +182,7 @@ extension RenderContext {
                 row.cell(c.areas.joined(separator: "；"))
                 row.cell(c.showroom ? "是" : "否")
                 row.cell(c.date?.iso ?? "")
-                row.cell(resultViews(c).first?["text"] as? String ?? "")
+                row.cell(c.results.first.map(resultText) ?? "")
                 row.cell(c.sample ? "是" : "否")
                 row.cell(urls.absolute(urls.case(c.id)))
             }

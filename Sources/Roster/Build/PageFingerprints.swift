@@ -7,7 +7,7 @@ import Foundation
 /// every page depends on: the site settings, industries, calendar, media, the theme, the build's date, the base
 /// URL and the `roster` program itself. The dependencies are written out by page kind here, on the safe side
 /// (a case page depends on its provider and all of that provider's cases, since it shows some of them as cards);
-/// lists, notices, search and data depend on everything. `OutputReuseTests` checks that a build which skips
+/// lists, search and data depend on everything. `OutputReuseTests` checks that a build which skips
 /// pages this way gives byte for byte what a build from nothing gives, after each kind of edit.
 struct PageFingerprints: Sendable {
     /// What every page depends on.
@@ -68,6 +68,18 @@ struct PageFingerprints: Sendable {
         var mix = Mix(global)
         mix.add(provider.source.stamp)
         mix.add(casesOfProvider[provider.id] ?? 0)
+        return mix.value
+    }
+
+    /// A notice page shows the notice, the calendar (global) and, for a 公示, its candidates as provider cards
+    /// (with their case counts).
+    func notice(_ notice: Notice) -> UInt64 {
+        var mix = Mix(global)
+        mix.add(notice.source.stamp)
+        for id in notice.publicity?.candidates ?? [] {
+            mix.add(providerStamps[id] ?? 0)
+            mix.add(casesOfProvider[id] ?? 0)
+        }
         return mix.value
     }
 
