@@ -132,12 +132,13 @@ def clean_output(out):
 
     Moved, not deleted: ext4 scans past inodes freed in the last minutes when it allocates new ones (the kernel's
     `recently_deleted`), which made creating each file cost up to half a millisecond, for either tool, right after
-    deleting the last run's 45,000 files. The moved folders are deleted by `empty_trash` after the timed runs."""
+    deleting the last run's 45,000 files, and for up to six minutes after (sixty seconds after the inode table is
+    written back). The moved folders are deleted by `empty_trash` once every size has been measured."""
     parent, name = os.path.split(out.rstrip("/"))
     trash = os.path.join(parent, ".trash")
     os.makedirs(trash, exist_ok=True)
     for path in (out, os.path.join(parent, "." + name + ".previous"), os.path.join(parent, "." + name + ".manifest"),
-                 os.path.join(parent, "." + name + ".previous.manifest")):
+                 os.path.join(parent, "." + name + ".previous.manifest"), os.path.join(parent, "." + name + ".search-terms")):
         if os.path.lexists(path):
             target = os.path.join(trash, "%d-%s" % (len(TRASH), os.path.basename(path)))
             os.rename(path, target)
@@ -251,7 +252,6 @@ def main(argv):
                 h.append(timed(hugo, args, before=lambda: clean_output(hugo_out)))
                 line += "   hugo %.2f s (CPU %.2f s, %.0f MB; others %.0f%%)" % (h[-1].wall, h[-1].cpu, h[-1].rss, h[-1].others * 100)
             print(line, flush=True)
-        empty_trash()
         all_steps = [steps(x.err) for x in r]
         step_tables[cases] = {name: med([s.get(name, 0) for s in all_steps]) for name in all_steps[0]}
 
@@ -319,6 +319,8 @@ def report(header, rows, step_tables, work):
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write(text)
     print("(also written to %s)" % os.path.join(work, "results.md"))
+    # Deleted last: the next measurement of any kind, on this file system, is slower for some minutes after.
+    empty_trash()
 
 
 if __name__ == "__main__":
