@@ -41,6 +41,13 @@ public final class OutputFolder: @unchecked Sendable {
         return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
     }
 
+    /// Whether `keep(_:fingerprint:kind:)` would most likely keep `relative`: the previous or the published
+    /// generation holds it made from `fingerprint`. Records nothing; for deciding what to prepare.
+    func probablyKeeps(_ relative: String, fingerprint: UInt64) -> Bool {
+        fingerprint != 0 && (previous?.files[relative]?.fingerprint == fingerprint
+                             || published?.manifest.files[relative]?.fingerprint == fingerprint)
+    }
+
     /// Writes what `make` gives to `relative`, unless the file already holds what `fingerprint` says (see
     /// ``keep(_:fingerprint:kind:)``), in which case `make` is not called.
     func write<Bytes: Collection<UInt8>>(_ relative: String, kind: String, fingerprint: UInt64, unlessKept make: () -> Bytes) {
@@ -114,19 +121,26 @@ public final class OutputFolder: @unchecked Sendable {
         if unchanged { self.unchanged += 1 }
     }
 
-    /// Makes sure the file's folder exists before any thread writes into it. The folder is created under the lock:
-    /// a thread that found it already claimed must not write before the claiming thread has created it (the search
-    /// index's parallel writes into fresh folders failed now and then that way).
+    /// Makes sure the file's folder exists before the file is written.
+    ///
+    /// The folder is created outside the lock (on ext4 a `mkdir` is slow, and holding the lock through it made the
+    /// other thread wait for every page) and counted as made only once it exists: a thread that does not find it
+    /// counted creates it too, and takes "already exists" as done. Counting it before creating it let another
+    /// thread write into a folder not made yet (the search index's parallel writes failed now and then that way).
     private func prepare(_ relative: String) {
         let folder = relative.lastIndex(of: "/").map { String(relative[..<$0]) } ?? ""
         guard !folder.isEmpty else { return }
         lock.lock()
-        defer { lock.unlock() }
-        guard createdDirectories.insert(folder).inserted, previous?.folders[folder] == nil else { return }
+        let exists = createdDirectories.contains(folder) || previous?.folders[folder] != nil
+        lock.unlock()
+        guard !exists else { return }
         let dir = path.appendingPath(folder)
         if mkdir(dir, 0o755) != 0, errno != EEXIST {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
+        lock.lock()
+        createdDirectories.insert(folder)
+        lock.unlock()
     }
 
     /// Writes a whole file with plain POSIX calls: no per-file fsync or temporary copy, since the build is made
