@@ -208,7 +208,6 @@ public final class DevServer: @unchecked Sendable {
         let showWarnings = warnings != lastWarnings
         lastWarnings = warnings
         lock.unlock()
-        events.publish(status)
 
         for finding in report.findings.sortedForReport() where finding.severity == .error || showWarnings {
             output(finding.compilerStyle, true)
@@ -225,6 +224,8 @@ public final class DevServer: @unchecked Sendable {
             output("[\(status.finishedAt)] 内容有 \(report.findings.errorCount) 个错误，网站没有更新\(warningNote)。"
                    + "浏览器里的页面会显示这些问题；改好文件并保存后会自动重新构建。", true)
         }
+        // Told after the terminal has it: whoever reacts to the event (a page, a test) finds it printed.
+        events.publish(status)
         return status
     }
 
