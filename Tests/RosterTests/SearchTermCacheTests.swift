@@ -106,6 +106,22 @@ struct SearchTermCacheTests {
         #expect(SearchTermCache(bytes: Array(bytes.dropLast(100))) == nil)
         #expect(SearchTermCache(bytes: []) == nil)
 
+        // Whole, but holding what no build writes: a Han key of 0 or with the word bit, a word empty or not UTF-8.
+        for terms: [SearchTermCache.Term] in [[.han(0)], [.han(1 << 63 | 5)], [.word([])], [.word([0xFF, 0xFE])]] {
+            #expect(SearchTermCache(bytes: SearchTermCache.serialize([], terms: terms, previous: nil)) == nil, "\(terms)")
+        }
+        // A document's terms with one number twice, or field bits past the five fields, are not read back.
+        var scratch: [UInt64] = []
+        for var entries: [UInt64] in [[1 << 8 | 1, 1 << 8 | 2], [1 << 8 | 32], [0 << 8 | 3, 1 << 8 | 1]] {
+            let record = SearchTermCache.Record(key: "case/x", fingerprint: 1, hash: 1,
+                                                facets: SearchIndex.Facets(kind: 0, industries: 0, types: 0),
+                                                terms: .encoded(SearchTermCache.encode(&entries, scratch: &scratch)))
+            let cache = try #require(SearchTermCache(bytes: SearchTermCache.serialize([record], terms: [.han(0x4E2D), .han(0x6587)],
+                                                                                      previous: nil)))
+            let document = try #require(cache.documents["case/x"])
+            #expect((cache.entries(of: document) != nil) == (entries == [0 << 8 | 3, 1 << 8 | 1]), "\(entries)")
+        }
+
         // Well formed, but a term twice: the numbering would not hold, so the builder does not use it.
         let twice = SearchTermCache.serialize([], terms: [.han(0x4E2D), .word(Array("mes".utf8)), .han(0x4E2D)], previous: nil)
         let cache = try #require(SearchTermCache(bytes: twice))

@@ -23,10 +23,8 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// A case shows as a card on its provider's page, its industry's, the showroom, the home page and beside its
-    /// sibling cases: the cards and result views are made once, when a page first needs one (a build that keeps
-    /// every page needs none).
-    /// Each case's card and result views, made the first time a page needs them and then shared: a case card
-    /// appears on many pages. Made one case at a time, so a rebuild that makes one page makes only its cards.
+    /// sibling cases: each card and its result views are made once, the first time a page needs them, one case at a
+    /// time, so a rebuild that makes one page makes only the cards it shows.
     private final class CaseViews: @unchecked Sendable {
         private let lock = NSLock()
         private var made: [String: Made] = [:]
@@ -53,7 +51,6 @@ struct RenderContext: @unchecked Sendable {
     }
 
     private let caseViews = CaseViews()
-
 
     func t(_ key: String) -> String { theme.text(key) }
 

@@ -91,10 +91,12 @@ public struct SearchTermCache: Sendable {
             guard let tag = reader.take(1) else { return nil }
             switch tag[tag.startIndex] {
             case 0:
-                guard let key = reader.fixed() else { return nil }
+                // Han keys are never 0 (an empty slot of `KeyTable`) and never have the top bit (a word's number).
+                guard let key = reader.fixed(), key != 0, key >> 63 == 0 else { return nil }
                 terms.append(.han(key))
             case 1:
-                guard let length = reader.varint(), let word = reader.take(length) else { return nil }
+                guard let length = reader.varint(), length > 0, let word = reader.take(length),
+                      String(validating: word, as: UTF8.self) != nil else { return nil }
                 terms.append(.word(Array(word)))
             default:
                 return nil
@@ -110,8 +112,9 @@ public struct SearchTermCache: Sendable {
         var entries: [UInt64] = []
         entries.reserveCapacity(count)
         var number = 0
-        for _ in 0..<count {
-            guard let packed = reader.varint() else { return nil }
+        for n in 0..<count {
+            // Numbers strictly rising (a term once per document), field bits 1 to 31.
+            guard let packed = reader.varint(), n == 0 || packed >> 5 > 0, packed & 31 < 31 else { return nil }
             number += packed >> 5
             guard number < terms.count else { return nil }
             entries.append(UInt64(number) << 8 | UInt64((packed & 31) + 1))
