@@ -197,8 +197,11 @@ def test_every_page_kind_loads_with_no_csp_violation(server):
             path = path or first_case(site)
             driver.get(base + path)
             log = driver.get_log("browser")
+            # Chromium may still ask the server's root for /favicon.ico (the pages declare `<link rel="icon"
+            # href="data:,">`; headless Chromium does so now and then anyway): not the site's doing, and outside /dx/.
             problems = [entry["message"] for entry in log if entry["level"] in ("SEVERE", "WARNING")
-                        and not (kind == "404" and "status of 404" in entry["message"] and path in entry["message"])]
+                        and not (kind == "404" and "status of 404" in entry["message"] and path in entry["message"])
+                        and not entry["message"].startswith(base + "/favicon.ico ")]
             assert problems == [], f"{kind} ({path}): {problems}"
             # The page really loaded with its stylesheet and script.
             assert driver.execute_script("return document.styleSheets.length") >= 1, kind
