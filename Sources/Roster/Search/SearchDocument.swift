@@ -99,7 +99,7 @@ extension RenderContext {
     /// What a case card shows: title, summary, industry, headline result, enterprise, areas.
     private func searchCardText(_ item: Case) -> [String] {
         [item.title, item.summary ?? "", industryName(item.industry), item.enterprise]
-            + item.areas + resultViews(item).prefix(1).compactMap { $0["text"] as? String }
+            + item.areas + item.results.prefix(1).map(resultText)
     }
 
     private func searchBodyText(_ html: String?) -> [String] {
