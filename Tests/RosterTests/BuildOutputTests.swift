@@ -276,6 +276,36 @@ struct PinyinTests {
         #expect(sorted == ["安准视觉", "博睿数字", "德拓", "澜庭电器", "Q-Link物联", "青岛海创", "中车"])
     }
 
+    @Test("the sort key spells each character, spaced between syllables, letters and digits only")
+    func sortKey() {
+        #expect(Pinyin.sortKey("青岛Q-Link智能（烟台）有限公司") == "qing dao q-link zhi neng（yan tai）you xian gong si")
+        #expect(Pinyin.sortKey("3D打印·重庆") == "3d da yin·chong qing")
+        #expect(Pinyin.sortKey("ABC") == "abc")
+        // ICU's readings in context, as its whole-name transliteration gives them.
+        for word in ["重庆银行", "沈阳机床", "藏文", "藏 语", "秘鲁", "重要"] {
+            #expect(Pinyin.sortKey(word).filter { $0 != " " } == Pinyin.transliterate(word).filter { $0 != " " }, "\(word)")
+        }
+        // Outside the table (an Extension B character): asked of ICU.
+        #expect(Pinyin.sortKey("𠀀") == Pinyin.transliterate("𠀀"))
+    }
+
+    @Test("the generated table spells every character as ICU does")
+    func table() {
+        var checked = 0
+        for value in Pinyin.tableStart...0x9FFF {
+            let scalar = Unicode.Scalar(value)!
+            let icu = Pinyin.transliterate(String(scalar))
+            let (text, isSyllable) = Pinyin.spelling(of: scalar)
+            let icuIsSyllable = icu != String(scalar) && !icu.isEmpty
+                && icu.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.isAlphabetic }
+            #expect(text == icu, "U+\(String(value, radix: 16, uppercase: true))")
+            #expect(isSyllable == icuIsSyllable, "U+\(String(value, radix: 16, uppercase: true))")
+            if text != icu { break }
+            checked += 1
+        }
+        #expect(checked == 0x9FFF - 0x4E00 + 1)
+    }
+
     @Test("initials come from the first character's pinyin")
     func initials() {
         #expect(Pinyin.initial(of: "青岛") == "Q")

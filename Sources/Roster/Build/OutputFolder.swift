@@ -11,6 +11,8 @@ public final class OutputFolder: @unchecked Sendable {
     private let lock = NSLock()
     private var counts: [String: Int] = [:]
     private var createdDirectories: Set<String> = []
+    /// Folders of the previous generation that gained or lost an entry (so their modification time changed).
+    private var touchedFolders: Set<String> = []
     private(set) var writeErrors: [String] = []
     /// What the folder held when the build began (a previous generation), if it is being reused.
     private let previous: OutputManifest?
@@ -102,6 +104,7 @@ public final class OutputFolder: @unchecked Sendable {
             return
         }
         prepare(relative)
+        if previous?.files[relative] == nil { touch(folder(of: relative)) }
         if var file = Self.writeFile(path.appendingPath(relative), bytes) {
             file.hash = hash
             file.fingerprint = fingerprint
@@ -128,7 +131,7 @@ public final class OutputFolder: @unchecked Sendable {
     /// counted creates it too, and takes "already exists" as done. Counting it before creating it let another
     /// thread write into a folder not made yet (the search index's parallel writes failed now and then that way).
     private func prepare(_ relative: String) {
-        let folder = relative.lastIndex(of: "/").map { String(relative[..<$0]) } ?? ""
+        let folder = folder(of: relative)
         guard !folder.isEmpty else { return }
         lock.lock()
         let exists = createdDirectories.contains(folder) || previous?.folders[folder] != nil
@@ -140,6 +143,25 @@ public final class OutputFolder: @unchecked Sendable {
         }
         lock.lock()
         createdDirectories.insert(folder)
+        // The new folder's parents each gained an entry (or are new themselves, and stat'ed anyway).
+        var parent = folder[...]
+        while true {
+            let up = parent.lastIndex(of: "/").map { parent[..<$0] } ?? ""
+            touchedFolders.insert(String(up))
+            if up.isEmpty { break }
+            parent = up
+        }
+        lock.unlock()
+    }
+
+    /// `cases/x` for `cases/x/index.html`; "" for a file at the top.
+    private func folder(of relative: String) -> String {
+        relative.lastIndex(of: "/").map { String(relative[..<$0]) } ?? ""
+    }
+
+    private func touch(_ folder: String) {
+        lock.lock()
+        touchedFolders.insert(folder)
         lock.unlock()
     }
 
@@ -165,9 +187,11 @@ public final class OutputFolder: @unchecked Sendable {
         lock.lock()
         var manifest = current
         lock.unlock()
+        var touched = touchedFolders
         if let previous {
             for file in previous.files.keys where manifest.files[file] == nil {
                 unlink(path.appendingPath(file))
+                touched.insert(folder(of: file))
             }
         }
         var folders: Set<String> = [""]
@@ -180,11 +204,22 @@ public final class OutputFolder: @unchecked Sendable {
         }
         if let previous {
             // Deepest first, so a folder is empty by the time it is removed.
-            for folder in previous.folders.keys.sorted(by: { $0.count > $1.count }) where !folders.contains(folder) {
-                rmdir(path.appendingPath(folder))
+            for removed in previous.folders.keys.filter({ !folders.contains($0) }).sorted(by: { $0.count > $1.count }) {
+                rmdir(path.appendingPath(removed))
+                touched.insert(folder(of: removed))
             }
         }
-        let list = Array(folders)
+        // A folder of the previous generation that gained or lost no entry kept its modification time (rewriting a
+        // file in place does not change it): its stamp is carried over instead of asked for again. Were one missed,
+        // the next build would only find the generation changed and start afresh.
+        var list: [String] = []
+        for folder in folders {
+            if !touched.contains(folder), let kept = previous?.folders[folder] {
+                manifest.folders[folder] = kept
+            } else {
+                list.append(folder)
+            }
+        }
         let stats = list.concurrentMap { folder in OutputManifest.stat(folder.isEmpty ? path : path.appendingPath(folder), directory: true) }
         for (folder, info) in zip(list, stats) {
             if let info { manifest.folders[folder] = info }
@@ -209,6 +244,7 @@ public final class OutputFolder: @unchecked Sendable {
             return
         }
         prepare(relative)
+        touch(folder(of: relative))
         do {
             if FileSystem.exists(full) { try FileManager.default.removeItem(atPath: full) }
             try FileManager.default.copyItem(atPath: source, toPath: full)

@@ -39,40 +39,92 @@ struct OutputManifest: Sendable, Equatable {
 
     // MARK: - On disk
 
+    static let header = Array("roster-output-manifest 2\n".utf8)
+
     /// One line per entry: `f` or `d`, hash, size, inode, time (ns), fingerprint and path, separated by tabs.
+    ///
+    /// Written byte by byte: at 45,000 entries, formatting each line through string interpolation was a tenth of a
+    /// rebuild after a one-file edit.
     func serialized() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity((files.count + folders.count) * 80)
-        out += Array("roster-output-manifest 2\n".utf8)
-        func line(_ kind: String, _ path: String, _ entry: File) {
-            out += Array("\(kind)\t\(entry.hash)\t\(entry.size)\t\(entry.inode)\t\(entry.modified)\t\(entry.fingerprint)\t".utf8)
-            out += Array(path.utf8)
+        out.reserveCapacity((files.count + folders.count) * 96)
+        out += Self.header
+        func line(_ kind: UInt8, _ path: String, _ entry: File) {
+            out.append(kind)
+            for number in [entry.hash, UInt64(entry.size), entry.inode, UInt64(bitPattern: entry.modified), entry.fingerprint] {
+                out.append(0x09)
+                Self.appendDecimal(number, to: &out)
+            }
+            out.append(0x09)
+            out += path.utf8
             out.append(0x0A)
         }
-        for (path, entry) in folders.sorted(by: { $0.key < $1.key }) { line("d", path, entry) }
-        for (path, entry) in files.sorted(by: { $0.key < $1.key }) { line("f", path, entry) }
+        // In no particular order: sorting 45,000 paths cost more than writing them, and nothing reads the file in order.
+        for (path, entry) in folders { line(UInt8(ascii: "d"), path, entry) }
+        for (path, entry) in files { line(UInt8(ascii: "f"), path, entry) }
         return out
+    }
+
+    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.append(contentsOf: buffer[(24 - count)...])
+        }
     }
 
     /// Reads a manifest written by ``serialized()``; nil if it is not one.
     static func parse(_ bytes: [UInt8]) -> OutputManifest? {
-        let header = Array("roster-output-manifest 2\n".utf8)
         guard bytes.starts(with: header) else { return nil }
         var manifest = OutputManifest()
-        for line in bytes[header.count...].split(separator: 0x0A) {
-            let fields = line.split(separator: 0x09, maxSplits: 6, omittingEmptySubsequences: false)
-            guard fields.count == 7, let hash = UInt64(ascii: fields[1]), let size = UInt64(ascii: fields[2]),
-                  let inode = UInt64(ascii: fields[3]), let modified = UInt64(ascii: fields[4]),
-                  let fingerprint = UInt64(ascii: fields[5]) else { return nil }
-            let entry = File(hash: hash, size: Int(size), inode: inode, modified: Int64(modified), fingerprint: fingerprint)
-            let path = String(decoding: fields[6], as: UTF8.self)
-            switch fields[0].first {
-            case UInt8(ascii: "f"): manifest.files[path] = entry
-            case UInt8(ascii: "d"): manifest.folders[path] = entry
-            default: return nil
+        manifest.files.reserveCapacity(bytes.count / 100)
+        let parsed = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var i = header.count
+            let end = buffer.count
+            while i < end {
+                guard let lineEnd = buffer[i...].firstIndex(of: 0x0A) else { return false }
+                // Kind, five numbers, the path: seven fields, the path last and free to hold anything but a newline.
+                let kind = buffer[i]
+                guard kind == UInt8(ascii: "f") || kind == UInt8(ascii: "d"), i + 1 < lineEnd, buffer[i + 1] == 0x09 else { return false }
+                var j = i + 2
+                var numbers: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+                for field in 0..<5 {
+                    let start = j
+                    var value: UInt64 = 0
+                    while j < lineEnd, buffer[j] != 0x09 {
+                        let digit = buffer[j] &- 0x30
+                        guard digit < 10, j - start < 20 else { return false }
+                        let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+                        let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
+                        guard !overflow1, !overflow2 else { return false }
+                        value = sum
+                        j += 1
+                    }
+                    guard j > start, j < lineEnd else { return false }
+                    j += 1
+                    switch field {
+                    case 0: numbers.0 = value
+                    case 1: numbers.1 = value
+                    case 2: numbers.2 = value
+                    case 3: numbers.3 = value
+                    default: numbers.4 = value
+                    }
+                }
+                let entry = File(hash: numbers.0, size: Int(truncatingIfNeeded: numbers.1), inode: numbers.2,
+                                 modified: Int64(truncatingIfNeeded: numbers.3), fingerprint: numbers.4)
+                let path = String(decoding: UnsafeBufferPointer(rebasing: buffer[j..<lineEnd]), as: UTF8.self)
+                if kind == UInt8(ascii: "f") { manifest.files[path] = entry } else { manifest.folders[path] = entry }
+                i = lineEnd + 1
             }
+            return true
         }
-        return manifest
+        return parsed ? manifest : nil
     }
 
     /// Whether `folder` still holds exactly what the manifest says: every folder and file unchanged since.
@@ -83,14 +135,22 @@ struct OutputManifest: Sendable, Equatable {
         let folderEntries = Array(folders)
         let fileEntries = Array(files)
         guard !folderEntries.isEmpty else { return false }
-        let folderChecks = folderEntries.concurrentMap { path, entry in
-            Self.stat(path.isEmpty ? root : root.appendingPath(path), directory: true).map { $0.inode == entry.inode && $0.modified == entry.modified } ?? false
+        // Paths are looked up from the folder's own descriptor: shorter walks, and no full path made per entry.
+        let descriptor = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        let chunk = 2048
+        let folderChecks = stride(from: 0, to: folderEntries.count, by: chunk).map { $0 }.concurrentMap { start in
+            for (path, entry) in folderEntries[start..<min(start + chunk, folderEntries.count)] {
+                guard let found = Self.stat(path.isEmpty ? "." : path, in: descriptor, directory: true),
+                      found.inode == entry.inode, found.modified == entry.modified else { return false }
+            }
+            return true
         }
         guard !folderChecks.contains(false) else { return false }
-        let chunk = 2048
         let fileChecks = stride(from: 0, to: fileEntries.count, by: chunk).map { $0 }.concurrentMap { start in
             for (path, entry) in fileEntries[start..<min(start + chunk, fileEntries.count)] {
-                guard let found = Self.stat(root.appendingPath(path), directory: false),
+                guard let found = Self.stat(path, in: descriptor, directory: false),
                       found.inode == entry.inode, found.modified == entry.modified, found.size == entry.size else { return false }
             }
             return true
@@ -98,29 +158,18 @@ struct OutputManifest: Sendable, Equatable {
         return !fileChecks.contains(false)
     }
 
-    /// Size, inode and modification time of a regular file or folder (not followed if it is a symbolic link).
-    static func stat(_ path: String, directory: Bool) -> File? {
+    /// ``stat(_:directory:)`` of `relative` below the open folder `descriptor`.
+    static func stat(_ relative: String, in descriptor: Int32, directory: Bool) -> File? {
         var info = Glibc.stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard fstatat(descriptor, relative, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         let type = info.st_mode & S_IFMT
         guard type == (directory ? S_IFDIR : S_IFREG) else { return nil }
         return File(info)
     }
-}
 
-extension UInt64 {
-    /// Parses decimal ASCII digits; nil for anything else.
-    init?(ascii digits: ArraySlice<UInt8>) {
-        guard !digits.isEmpty, digits.count <= 20 else { return nil }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - 0x30))
-            guard !overflow1, !overflow2 else { return nil }
-            value = sum
-        }
-        self = value
+    /// Size, inode and modification time of a regular file or folder (not followed if it is a symbolic link).
+    static func stat(_ path: String, directory: Bool) -> File? {
+        stat(path, in: AT_FDCWD, directory: directory)
     }
 }
 

@@ -89,21 +89,24 @@ enum Publisher {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDir) {
             guard isDir.boolValue else { throw Failure(message: "输出路径 \(output) 是一个文件，不是文件夹") }
-            // Read before the swap: it describes the site about to be replaced, which becomes the previous generation.
-            let outgoing = FileSystem.read(published)
-            unlink(published)
+            // Set aside before the swap (renamed, not copied: it is megabytes): it describes the site about to be
+            // replaced, which becomes the previous generation.
+            let outgoing = published + ".tmp-outgoing-\(getpid())"
+            let hasOutgoing = rename(published, outgoing) == 0
             if roster_exchange_paths(staging, output) == 0 {
                 // `staging` now holds the previous site.
                 try? FileManager.default.removeItem(atPath: previous)
-                if let outgoing, rename(staging, previous) == 0 {
-                    _ = writeAtomically(outgoing, to: previous + ".manifest")
+                if hasOutgoing, rename(staging, previous) == 0 {
+                    _ = rename(outgoing, previous + ".manifest")
                 } else {
+                    unlink(outgoing)
                     try? FileManager.default.removeItem(atPath: staging)
                 }
                 _ = writeAtomically(manifest.serialized(), to: published)
                 return
             }
             // The file system cannot exchange: retire the old folder, then move the new one in.
+            unlink(outgoing)
             let retired = output.parentPath.appendingPath(".\(output.lastPathComponent).old-\(builds.add(1, ordering: .relaxed).newValue)-\(getpid())")
             guard rename(output, retired) == 0 else { throw Failure(message: "无法替换 \(output)：\(String(cString: strerror(errno)))") }
             guard rename(staging, output) == 0 else {
