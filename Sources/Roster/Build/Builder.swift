@@ -85,14 +85,6 @@ public enum Builder {
             PageFingerprints(site: site, themePath: theme.path, now: context.now)
         }
         let everything = fingerprints.everything
-        // The industry directories sort providers by pinyin, which ICU works out one name at a time under a lock of
-        // its own (two threads only took turns): worked out on the side while the pages are made.
-        let sortKeys = DispatchGroup()
-        let unsorted = site.industries.filter {
-            !folder.probablyKeeps(context.urls.outputFile(context.urls.industry($0.id)), fingerprint: fingerprints.industry($0.id))
-        }.map(\.id)
-        let toSort = site.providers.filter { !Set($0.industries).isDisjoint(with: unsorted) }
-        DispatchQueue.global().async(group: sortKeys) { DirectoryOrder.prepare(toSort) }
         let searchKept = clock.step("Keep the search index if unchanged", into: &report) {
             folder.keepAll(under: "search/", marker: "search/index.html", fingerprint: everything, kind: "search")
         }
@@ -143,7 +135,6 @@ public enum Builder {
             }
         }
         clock.step("Render industry directories", into: &report) {
-            sortKeys.wait()
             render(site.industries, folder, pages, kind: "industry", path: context.urls.industry,
                    fingerprint: { fingerprints.industry($0.id) }) { context.industryPage($0) }
         }

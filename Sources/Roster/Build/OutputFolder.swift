@@ -43,13 +43,6 @@ public final class OutputFolder: @unchecked Sendable {
         return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
     }
 
-    /// Whether `keep(_:fingerprint:kind:)` would most likely keep `relative`: the previous or the published
-    /// generation holds it made from `fingerprint`. Records nothing; for deciding what to prepare.
-    func probablyKeeps(_ relative: String, fingerprint: UInt64) -> Bool {
-        fingerprint != 0 && (previous?.files[relative]?.fingerprint == fingerprint
-                             || published?.manifest.files[relative]?.fingerprint == fingerprint)
-    }
-
     /// Writes what `make` gives to `relative`, unless the file already holds what `fingerprint` says (see
     /// ``keep(_:fingerprint:kind:)``), in which case `make` is not called.
     func write<Bytes: Collection<UInt8>>(_ relative: String, kind: String, fingerprint: UInt64, unlessKept make: () -> Bytes) {

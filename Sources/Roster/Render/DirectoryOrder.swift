@@ -18,14 +18,6 @@ enum DirectoryOrder {
     /// The A–Z letter a provider is listed under (`#` for names that start with a digit or a symbol).
     static func initial(_ name: String) -> String { Pinyin.initial(of: indexName(name)) }
 
-    /// Works out the sort keys and initials of `providers` ahead of `sorted` and `initial`, which then find them.
-    static func prepare(_ providers: [Provider]) {
-        for provider in providers {
-            _ = Pinyin.sortKey(indexName(provider.name))
-            _ = initial(provider.name)
-        }
-    }
-
     /// Providers in directory order: pinyin of the index name, then id.
     static func sorted(_ providers: [Provider]) -> [Provider] {
         Pinyin.sorted(providers, name: { indexName($0.name) }, id: \.id)
