@@ -107,15 +107,16 @@ public enum Builder {
             }
             searchCase = { item, html, print in search.add(context.searchDocument(case: item, bodyHTML: html), fingerprint: print) }
         }
+        let changed = SourceChanges()
         clock.step("Render provider pages", into: &report) {
-            renderPages(site.providers, folder, pages, kind: "provider", path: context.urls.provider, body: \.body,
+            renderPages(site.providers, folder, pages, changed: changed, kind: "provider", path: context.urls.provider, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.provider,
                         search: searchProvider, reuse: reuseProvider) {
                 context.providerPage($0, bodyHTML: $1)
             }
         }
         clock.step("Render case pages", into: &report) {
-            renderPages(site.cases, folder, pages, kind: "case", path: context.urls.case, body: \.body,
+            renderPages(site.cases, folder, pages, changed: changed, kind: "case", path: context.urls.case, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.case,
                         search: searchCase, reuse: reuseCase) {
                 context.casePage($0, bodyHTML: $1)
@@ -124,7 +125,7 @@ public enum Builder {
         // Notices are few; their bodies are kept for the feed.
         let noticeBodies = NoticeBodies()
         clock.step("Render notice pages", into: &report) {
-            renderPages(site.notices, folder, pages, kind: "notice", path: context.urls.notice, body: \.body,
+            renderPages(site.notices, folder, pages, changed: changed, kind: "notice", path: context.urls.notice, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.notice,
                         search: { notice, html, _ in
                             noticeBodies.set(notice.id, html)
@@ -133,6 +134,11 @@ public enum Builder {
                         }, reuse: nil) {
                 context.noticePage($0, bodyHTML: $1)
             }
+        }
+        if let file = changed.first {
+            report.failure = "\(file) 在构建过程中被修改，页面没有发布：请再构建一次（\(changed.count) 个文件）"
+            try? FileManager.default.removeItem(atPath: staging)
+            return report
         }
         clock.step("Render industry directories", into: &report) {
             render(site.industries, folder, pages, kind: "industry", path: context.urls.industry,
@@ -244,6 +250,15 @@ public enum Builder {
         var all: [String: String] { lock.lock(); defer { lock.unlock() }; return bodies }
     }
 
+    /// Content files whose bodies changed on disk between loading and rendering, filled from several threads.
+    final class SourceChanges: @unchecked Sendable {
+        private let lock = NSLock()
+        private var files: [String] = []
+        func add(_ file: String) { lock.lock(); files.append(file); lock.unlock() }
+        var first: String? { lock.lock(); defer { lock.unlock() }; return files.min() }
+        var count: Int { lock.lock(); defer { lock.unlock() }; return files.count }
+    }
+
     /// Rendered bodies by id, for tests that build search documents the way the build does.
     struct Bodies: Sendable {
         var providers: [String: String] = [:]
@@ -276,7 +291,8 @@ public enum Builder {
     /// Renders each item's Markdown body and then its page, and writes the page, unless the page's file already
     /// holds what its fingerprint says. `search` is given each body's HTML and the page's fingerprint; when the page
     /// is kept, the body is rendered for it alone, unless `reuse` could index the item from the search term cache.
-    static func renderPages<T: Sendable & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList, kind: String,
+    static func renderPages<T: SourcedEntry & Identifiable>(_ items: [T], _ folder: OutputFolder, _ pages: PageList,
+                                                        changed: SourceChanges, kind: String,
                                                         path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
                                                         markdown: Markdown, fingerprint: @Sendable (T) -> UInt64,
                                                         search: (@Sendable (T, String, UInt64) -> Void)?,
@@ -288,13 +304,22 @@ public enum Builder {
             pages.add(url)
             let file = pages.urls.outputFile(url)
             let print = fingerprint(item)
+            // The body is read again from its file here (see MarkdownBody); one changed since it was checked fails
+            // the build rather than show what was not checked.
+            func bodyHTML() -> String? {
+                guard let loaded = body(item).loaded() else { return nil }
+                return markdown.render(loaded).html
+            }
             if folder.keep(file, fingerprint: print, kind: kind) {
-                if let search, reuse?(item, print) != true { search(item, markdown.render(body(item)).html, print) }
+                if let search, reuse?(item, print) != true {
+                    guard let html = bodyHTML() else { changed.add(item.source.location.file); return 0 }
+                    search(item, html, print)
+                }
                 return 0
             }
-            let bodyHTML = markdown.render(body(item)).html
-            folder.write(file, page(item, bodyHTML), kind: kind, fingerprint: print)
-            search?(item, bodyHTML, print)
+            guard let html = bodyHTML() else { changed.add(item.source.location.file); return 0 }
+            folder.write(file, page(item, html), kind: kind, fingerprint: print)
+            search?(item, html, print)
             return 0
         }
     }

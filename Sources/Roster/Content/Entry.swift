@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an entry came from: its file, its first line, and where each of its fields is written.
 public struct EntrySource: Sendable {
     public var location: SourceLocation
@@ -33,24 +35,117 @@ public struct EntrySource: Sendable {
 }
 
 /// A Markdown body and the line it starts on, so rules can point into it.
+///
+/// A body loaded from a file is not held in memory: the loader finds its links (what the rules need of it),
+/// then keeps only where it is in its file and a hash of its bytes, and the page that shows it reads it again
+/// (``loaded()``). Memory then grows with the number of entries, not with the length of their bodies: at
+/// 200,000 cases the bodies were 589 MB held from loading to rendering. A body that changed on disk in between
+/// is refused rather than shown unchecked.
 public struct MarkdownBody: Sendable {
-    public var text: String { didSet { withinLimits = false } }
+    enum Storage: Sendable {
+        case held(String)
+        case file(BodyFile)
+    }
+
+    private var storage: Storage
     public var firstLine: Int
-    /// Whether `text` was measured against ``MarkdownLimits`` and found within them: the loader measures every
+    /// Whether the text was measured against ``MarkdownLimits`` and found within them: the loader measures every
     /// body, so finding its links and rendering it need not measure it again. Changing `text` clears it.
     var withinLimits = false
+    /// The link and image targets, found when the body was loaded (see ``Markdown/links(in:)-(MarkdownBody)``).
+    var links: [Markdown.Link]?
 
     public init(text: String, firstLine: Int) {
-        self.text = text
+        storage = .held(text)
         self.firstLine = firstLine
     }
 
     public static let empty = MarkdownBody(text: "", firstLine: 1)
+
+    /// The Markdown; read again from its file when it is not held ("" if the file no longer holds it).
+    public var text: String {
+        get {
+            switch storage {
+            case .held(let text): return text
+            case .file(let file): return file.read() ?? ""
+            }
+        }
+        set {
+            storage = .held(newValue)
+            withinLimits = false
+            links = nil
+        }
+    }
+
+    /// Whether the text is held in memory rather than read again from its file.
+    var isHeld: Bool {
+        if case .held = storage { return true }
+        return false
+    }
+
+    /// The body with its text in memory, read again from its file if need be; nil when the file no longer holds
+    /// the bytes that were loaded and checked.
+    func loaded() -> MarkdownBody? {
+        guard case .file(let file) = storage else { return self }
+        guard let text = file.read() else { return nil }
+        var body = self
+        body.storage = .held(text)
+        return body
+    }
+
+    /// Lets the text go, to be read again from `path` at `offset` when needed: only when `bytes` (the whole file
+    /// as loaded) end with exactly the body's bytes, which is the case unless the file was normalised when
+    /// decoded (a byte-order mark or CRLF line ends), and then the text stays held.
+    mutating func release(path: String, fileBytes bytes: [UInt8]) {
+        guard case .held(var text) = storage, !text.isEmpty else { return }
+        let file: BodyFile? = text.withUTF8 { body in
+            guard body.count <= bytes.count else { return nil }
+            let offset = bytes.count - body.count
+            let matches = bytes.withUnsafeBytes { whole in
+                memcmp(whole.baseAddress! + offset, body.baseAddress!, body.count) == 0
+            }
+            guard matches else { return nil }
+            return BodyFile(path: path, offset: offset, length: body.count, hash: ContentHash.fast(UnsafeRawBufferPointer(body)))
+        }
+        if let file { storage = .file(file) }
+    }
+}
+
+/// Where a body is in its content file, and a hash of its bytes to tell they are still the ones loaded.
+struct BodyFile: Sendable {
+    var path: String
+    var offset: Int
+    var length: Int
+    var hash: UInt64
+
+    /// The body's text, or nil if the file cannot be read or no longer holds the same bytes there.
+    func read() -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var failed = false
+        let text = String(unsafeUninitializedCapacity: length) { buffer in
+            var done = 0
+            while done < length {
+                let count = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                done += count
+            }
+            if done != length || ContentHash.fast(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<done]))) != hash {
+                failed = true
+                return 0
+            }
+            return done
+        }
+        return failed ? nil : text
+    }
 }
 
 /// An entry read from a content file, which carries where it came from.
 protocol SourcedEntry: Sendable {
     var source: EntrySource { get set }
+    var body: MarkdownBody { get set }
 }
 
 extension Provider: SourcedEntry {}

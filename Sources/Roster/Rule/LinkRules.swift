@@ -25,7 +25,7 @@ enum LinkRules {
         }
         let markdown = Markdown()
         let links = bodies.concurrentMap { body in
-            body.text.text.isEmpty ? [] : markdown.links(in: body.text)
+            body.text.links ?? (body.text.text.isEmpty ? [] : markdown.links(in: body.text))
         }
         // Suggestions come from the paths in order (ties go to the first), and each missing target is looked up once.
         var sortedPaths: [String]?

@@ -105,6 +105,9 @@ public enum SiteLoader {
 
     // MARK: - Entries
 
+    /// Finds links only; which site options apply does not change what the Markdown links to.
+    private static let linkFinder = Markdown()
+
     struct Decoded<T: Sendable>: Sendable {
         var entries: [T] = []
         var findings: [Finding] = []
@@ -165,7 +168,15 @@ public enum SiteLoader {
         case .bytes(let bytes, let info):
             let stamp = stamp ?? FileStamp.of(info, named: file.relativePath)
             var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
-            for index in decoded.entries.indices { decoded.entries[index].source.stamp = stamp }
+            for index in decoded.entries.indices {
+                decoded.entries[index].source.stamp = stamp
+                // The rules need only the body's links: found now, while the text is at hand, and then the text
+                // is let go, to be read again where its page is made (see MarkdownBody).
+                var body = decoded.entries[index].body
+                if body.links == nil { body.links = linkFinder.links(in: body) }
+                body.release(path: file.absolutePath, fileBytes: bytes)
+                decoded.entries[index].body = body
+            }
             return decoded
         }
     }
