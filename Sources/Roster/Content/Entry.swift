@@ -120,7 +120,8 @@ struct BodyFile: Sendable {
 
     /// The body's text, or nil if the file cannot be read or no longer holds the same bytes there.
     func read() -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Content files are never symbolic links (the loader refuses them); one put in since is not followed.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var failed = false
