@@ -71,7 +71,10 @@ public enum Builder {
                 try Publisher.makeStaging(for: output)
             }
             staging = claimed.path
-            folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output))
+            // Each provider, case and notice has a page and a search result file; lists and assets are few.
+            let entries = site.providers.count + site.cases.count + site.notices.count
+            folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output),
+                                  expectedFiles: 2 * entries + 1_000)
         } catch {
             report.failure = error.message
             return report

@@ -26,10 +26,17 @@ public final class OutputFolder: @unchecked Sendable {
     private let published: (path: String, manifest: OutputManifest)?
 
     /// A folder to fill; `previous` describes what is in it already (see ``OutputManifest``), nil when it is empty.
-    init(path: String, previous: OutputManifest? = nil, published: (path: String, manifest: OutputManifest)? = nil) {
+    ///
+    /// `expectedFiles` sizes the bookkeeping up front: growing a table of hundreds of thousands of paths while
+    /// holding the lock every write takes made the other thread wait through each rehash.
+    init(path: String, previous: OutputManifest? = nil, published: (path: String, manifest: OutputManifest)? = nil,
+         expectedFiles: Int = 0) {
         self.path = path
         self.previous = previous
         self.published = published
+        let expected = max(expectedFiles, previous?.files.count ?? 0)
+        current.files.reserveCapacity(expected)
+        createdDirectories.reserveCapacity(expected / 2)
     }
 
     /// Whether `relative` already holds what would be made from `fingerprint` (see ``PageFingerprints``); if so the

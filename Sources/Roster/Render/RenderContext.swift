@@ -18,6 +18,7 @@ struct RenderContext: @unchecked Sendable {
         self.now = now
         hasSampleData = site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample }
         self.markdown = Markdown(unsafeHTML: site.config.unsafeHTML, basePath: urls.basePath)
+        caseViews = CaseViews(count: site.cases.count)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
     }
@@ -28,6 +29,9 @@ struct RenderContext: @unchecked Sendable {
     private final class CaseViews: @unchecked Sendable {
         private let lock = NSLock()
         private var made: [String: Made] = [:]
+
+        /// Room for `count` cases from the start: the table grows under the lock otherwise.
+        init(count: Int) { made.reserveCapacity(count) }
 
         func get(_ item: Case, _ context: RenderContext) -> Made {
             lock.lock()
@@ -50,7 +54,7 @@ struct RenderContext: @unchecked Sendable {
         }
     }
 
-    private let caseViews = CaseViews()
+    private let caseViews: CaseViews
 
     func t(_ key: String) -> String { theme.text(key) }
 
