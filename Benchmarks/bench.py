@@ -138,7 +138,8 @@ def clean_output(out):
     trash = os.path.join(parent, ".trash")
     os.makedirs(trash, exist_ok=True)
     for path in (out, os.path.join(parent, "." + name + ".previous"), os.path.join(parent, "." + name + ".manifest"),
-                 os.path.join(parent, "." + name + ".previous.manifest"), os.path.join(parent, "." + name + ".search-terms")):
+                 os.path.join(parent, "." + name + ".previous.manifest"), os.path.join(parent, "." + name + ".search-terms"),
+                 os.path.join(parent, "." + name + ".bodies")):
         if os.path.lexists(path):
             target = os.path.join(trash, "%d-%s" % (len(TRASH), os.path.basename(path)))
             os.rename(path, target)

@@ -30,22 +30,19 @@ struct BodyReadingTests {
         #expect(provider.body.text == body)
     }
 
-    @Test("a body changed on disk after it was checked is not published: the build names the file")
-    func changedAfterCheck() throws {
+    /// A site of one provider and one case, built once.
+    private func builtSite() throws -> TestSite {
         let site = try TestSite([
             "Content/providers/p.md": providerFile(name: "甲服务商", body: "初始正文。"),
             "Content/cases/c.md": caseFile(provider: "p", body: "案例正文，一百字以内。"),
         ])
         #expect(site.build(now: "2024-02-10").published)
-        let before = try fileTree(site.root + "/Site")
+        return site
+    }
 
-        // serve keeps decoded files by their stamp (path, size, inode, time). An edit that keeps all four (same
-        // length, written in place, the time set back, as a coarse clock or a careful tool may leave it) is
-        // taken from that cache: the body read for the page no longer matches what was checked.
-        let cache = LoadCache()
-        var options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
-        options.cache = cache
-        #expect(Builder.build(options).published)
+    /// Rewrites the case's body in place with text of the same length and sets its time back: size, inode and
+    /// modification time (its stamp) stay, as a coarse clock or a careful tool may leave them.
+    private func editKeepingStamp(_ site: TestSite) throws {
         let path = site.root + "/Content/cases/c.md"
         var info = stat()
         #expect(lstat(path, &info) == 0)
@@ -57,6 +54,20 @@ struct BodyReadingTests {
         try handle.close()
         var times = [info.st_atim, info.st_mtim]
         #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+    }
+
+    @Test("a body changed on disk after it was checked is not published: the build names the file")
+    func changedAfterCheck() throws {
+        let site = try builtSite()
+        let before = try fileTree(site.root + "/Site")
+
+        // serve keeps decoded files by their stamp: an edit that keeps it is taken from that cache, and the body
+        // read for the page no longer matches what was checked.
+        let cache = LoadCache()
+        var options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
+        options.cache = cache
+        #expect(Builder.build(options).published)
+        try editKeepingStamp(site)
 
         // The case page would be made again (the theme or date changed): its body must be read.
         options.now = Day(iso: "2024-02-11")
@@ -65,9 +76,71 @@ struct BodyReadingTests {
         #expect(report.failure?.contains("cases/c.md") == true, "\(report.failure ?? "no failure")")
         #expect(try fileTree(site.root + "/Site") == before)
 
-        // Without the cache the file is read afresh, checked, and published.
-        options.cache = nil
+        // Building again reads the file afresh (the failed build dropped it from the cache), checks it and
+        // publishes it.
         #expect(Builder.build(options).published)
+        #expect(site.read("Site/cases/c/index.html")?.contains("改过正文") == true)
+    }
+
+    @Test("what a build learned of the bodies reads back whole; a damaged or truncated file is refused")
+    func factsRoundTrip() throws {
+        let site = try TestSite(["Content/providers/p.md": providerFile(name: "甲服务商", body: body)])
+        let facts = BodyFacts(site: try #require(site.load().site))
+        let entry = try #require(facts.entries["Content/providers/p.md"])
+        #expect(entry.length == body.utf8.count)
+        #expect(entry.links == [Markdown.Link(url: "/providers/p/", line: 1, isImage: false)])
+        let bytes = facts.serialized()
+        #expect(BodyFacts.parse(bytes) == facts)
+        for cut in [0, BodyFacts.magic.count, bytes.count / 2, bytes.count - 1] {
+            #expect(BodyFacts.parse(Array(bytes[..<cut])) == nil, "cut at \(cut)")
+        }
+        var damaged = bytes
+        damaged[BodyFacts.magic.count + 3] ^= 0x40
+        #expect(BodyFacts.parse(damaged) == nil)
+    }
+
+    @Test("a rebuild reads unchanged files up to their bodies and gives the site a build from nothing gives")
+    func rebuildFromFacts() throws {
+        let site = try TestSite(copying: ["Content", "Themes"])
+        #expect(site.build(now: "2024-02-10").published)
+        let facts = try #require(BodyFacts.read(site.root + "/.Site.bodies"))
+        let cases = try FileManager.default.contentsOfDirectory(atPath: site.root + "/Content/cases").filter { $0.hasSuffix(".md") }
+        #expect(facts.entries.count >= cases.count && !cases.isEmpty)
+
+        // Loading with the facts: same entries, bodies taken from the facts, read again to the same text.
+        let plain = try #require(site.load().site)
+        let known = try #require(SiteLoader.load(root: site.root, cache: nil, bodies: facts).site)
+        #expect(known.cases.map(\.id) == plain.cases.map(\.id))
+        for (a, b) in zip(plain.cases, known.cases) where a.body.file != nil {  // JSON cases have no body
+            #expect(b.body.file != nil && b.body.links == a.body.links && b.body.firstLine == a.body.firstLine)
+            #expect(b.body.loaded()?.text == a.body.loaded()?.text)
+        }
+
+        // One body edited (another length): read whole again, shown, and learned anew.
+        let name = try #require(cases.sorted().first)
+        let path = "Content/cases/\(name)"
+        try site.write(path, try #require(site.read(path)) + "\n新加的一段。\n")
+        #expect(site.build(now: "2024-02-10").published)
+        #expect(BodyFacts.read(site.root + "/.Site.bodies")?.entries[path]?.length != facts.entries[path]?.length)
+        let output = site.root + "/Fresh"
+        #expect(site.build(now: "2024-02-10", output: output).published)
+        #expect(try fileTree(site.root + "/Site") == fileTree(output))
+        #expect(site.read("Site/cases/\((name as NSString).deletingPathExtension)/index.html")?.contains("新加的一段") == true)
+    }
+
+    @Test("a body edited in place with its stamp kept is caught when read from the facts")
+    func factsAndStampKept() throws {
+        let site = try builtSite()
+        let before = try fileTree(site.root + "/Site")
+        try editKeepingStamp(site)
+
+        let report = site.build(now: "2024-02-11")
+        #expect(!report.published)
+        #expect(report.failure?.contains("cases/c.md") == true, "\(report.failure ?? "no failure")")
+        #expect(try fileTree(site.root + "/Site") == before)
+
+        // "Build again" then works: the failed build forgot what it had learned, so the file is read whole.
+        #expect(site.build(now: "2024-02-11").published)
         #expect(site.read("Site/cases/c/index.html")?.contains("改过正文") == true)
     }
 }

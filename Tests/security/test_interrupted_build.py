@@ -30,13 +30,13 @@ def build(binary, root, now):
 
 # What a finished build keeps beside Site/ on purpose: the previous generation, reused by the next build, and the
 # manifests of both folders (see OutputManifest). Anything else starting with .Site. is left by a killed build.
-BOOKKEEPING = {".Site.previous", ".Site.manifest", ".Site.previous.manifest", ".Site.search-terms"}
+BOOKKEEPING = {".Site.previous", ".Site.manifest", ".Site.previous.manifest", ".Site.search-terms", ".Site.bodies"}
 
 
 def forget_previous(root):
     """Removes the generation a build would reuse, so the next build makes every page, as a first build does."""
     shutil.rmtree(root / ".Site.previous", ignore_errors=True)
-    for name in (".Site.previous.manifest", ".Site.search-terms"):
+    for name in (".Site.previous.manifest", ".Site.search-terms", ".Site.bodies"):
         (root / name).unlink(missing_ok=True)
 
 

@@ -45,7 +45,12 @@ public enum Builder {
         var report = BuildReport()
         var clock = StepClock()
 
-        let loaded = clock.step("Load content", into: &report) { SiteLoader.load(root: options.root, cache: options.cache) }
+        // Files unchanged since the last build are read up to their bodies, which it checked (see BodyFacts).
+        let bodyFactsPath = Publisher.bodyFactsPath(of: options.outputPath)
+        let knownBodies = BodyFacts.read(bodyFactsPath)
+        let loaded = clock.step("Load content", into: &report) {
+            SiteLoader.load(root: options.root, cache: options.cache, bodies: knownBodies)
+        }
         report.findings = loaded.findings
         guard var site = loaded.site else { return report }
         if let baseURL = options.baseURL { site.config.override(baseURL: baseURL) }
@@ -141,6 +146,10 @@ public enum Builder {
         if let file = changed.first {
             report.failure = "\(file) 在构建过程中被修改，页面没有发布：请再构建一次（\(changed.count) 个文件）"
             try? FileManager.default.removeItem(atPath: staging)
+            // An edit that kept the file's stamp (size, inode, time) would be taken for the file already checked
+            // again and again: what was learned of the files is dropped, so the next build reads them whole.
+            unlink(bodyFactsPath)
+            options.cache?.forget(changed.all)
             return report
         }
         clock.step("Render industry directories", into: &report) {
@@ -207,6 +216,13 @@ public enum Builder {
                 try Publisher.publish(staging: staging, to: output, manifest: folder.finish())
             }
             report.published = true
+            // Written once every body passed every check and the site is out; whole or absent.
+            let facts = BodyFacts(site: site)
+            if facts.entries.isEmpty {
+                unlink(bodyFactsPath)
+            } else if facts != knownBodies {
+                _ = Publisher.writeAtomically(facts.serialized(), to: bodyFactsPath)
+            }
         } catch {
             report.failure = error.message
             try? FileManager.default.removeItem(atPath: staging)
@@ -259,6 +275,7 @@ public enum Builder {
         private var files: [String] = []
         func add(_ file: String) { lock.lock(); files.append(file); lock.unlock() }
         var first: String? { lock.lock(); defer { lock.unlock() }; return files.min() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return files }
         var count: Int { lock.lock(); defer { lock.unlock() }; return files.count }
     }
 

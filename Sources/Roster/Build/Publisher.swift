@@ -64,6 +64,11 @@ enum Publisher {
         output.parentPath.appendingPath(".\(output.lastPathComponent).search-terms")
     }
 
+    /// `.Site.bodies` beside `Site/`: what the last build learned of each Markdown body (``BodyFacts``).
+    static func bodyFactsPath(of output: String) -> String {
+        output.parentPath.appendingPath(".\(output.lastPathComponent).bodies")
+    }
+
     /// Removes staging and retired folders left by builds that were killed.
     ///
     /// Where the file system cannot exchange two folders, a build killed between its two renames leaves the

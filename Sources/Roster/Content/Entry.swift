@@ -77,6 +77,20 @@ public struct MarkdownBody: Sendable {
         }
     }
 
+    /// A body known from the last build (see ``BodyFacts``): read from `file` when its page is made.
+    init(file: BodyFile, firstLine: Int, links: [Markdown.Link]) {
+        storage = .file(file)
+        self.firstLine = firstLine
+        self.links = links
+        withinLimits = true
+    }
+
+    /// Where the body is in its file, when it is not held.
+    var file: BodyFile? {
+        if case .file(let file) = storage { return file }
+        return nil
+    }
+
     /// Whether the text is held in memory rather than read again from its file.
     var isHeld: Bool {
         if case .held = storage { return true }

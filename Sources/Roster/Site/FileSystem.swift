@@ -26,14 +26,18 @@ enum FileSystem {
     ///
     /// `path` is relative to the folder open as `directory` (by default, the working directory): opening many
     /// files of one folder by name spares the kernel walking the whole path to each.
-    static func read(_ path: String, relativeTo directory: Int32 = AT_FDCWD, limit: Int) -> ReadResult {
+    ///
+    /// `head` may ask, from the open file's `stat`, for its first bytes only (see ``BodyFacts``).
+    static func read(_ path: String, relativeTo directory: Int32 = AT_FDCWD, limit: Int,
+                     head: ((stat) -> Int?)? = nil) -> ReadResult {
         let fd = openat(directory, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return .failed }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .failed }
-        let size = Int(info.st_size)
+        var size = Int(info.st_size)
         if size > limit { return .tooLarge(size: size) }
+        if let wanted = head?(info), wanted >= 0, wanted <= size { size = wanted }
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var done = 0
             while done < size {

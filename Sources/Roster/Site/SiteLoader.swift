@@ -10,6 +10,12 @@ public enum SiteLoader {
 
     /// Reads and decodes all content under `root/Content`, in parallel across files.
     public static func load(root: String, cache: LoadCache? = nil) -> Result {
+        load(root: root, cache: cache, bodies: nil)
+    }
+
+    /// ``load(root:cache:)``, where `bodies` (what the last build learned of each body, see ``BodyFacts``) lets an
+    /// unchanged file be read up to its body only.
+    static func load(root: String, cache: LoadCache?, bodies: BodyFacts?) -> Result {
         let content = root.appendingPath("Content")
         var findings = FindingList()
         guard FileSystem.isDirectory(content) else {
@@ -33,9 +39,11 @@ public enum SiteLoader {
         let caseFiles = listEntries(content, "cases", extensions: ["md", "json"], findings: &findings)
         let noticeFiles = listEntries(content, "notices", extensions: ["md", "json"], findings: &findings)
 
-        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache, decode: Provider.decode)
-        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, decode: Case.decode)
-        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache, decode: Notice.decode)
+        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache, bodies: bodies,
+                                  decode: Provider.decode)
+        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, bodies: bodies, decode: Case.decode)
+        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache, bodies: bodies,
+                                decode: Notice.decode)
         cache?.keepOnly(Set((providerFiles + caseFiles + noticeFiles).map(\.relativePath)))
         for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
 
@@ -117,12 +125,13 @@ public enum SiteLoader {
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
     private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String], cache: LoadCache?,
+                                               bodies: BodyFacts?,
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         // The files of one folder are opened relative to it (see `FileSystem.read`).
         let folder = files.first.map { FileSystem.openDirectory($0.folder) } ?? -1
         defer { if folder >= 0 { close(folder) } }
         var results = files.concurrentMap { file in
-            decodeFile(file, in: folder, what: what, keys: keys, cache: cache, decode: decode)
+            decodeFile(file, in: folder, what: what, keys: keys, cache: cache, known: bodies?.entries[file.relativePath], decode: decode)
         }
         var out = Decoded<T>()
         out.entries.reserveCapacity(results.count)
@@ -139,27 +148,37 @@ public enum SiteLoader {
 
     /// Reads and decodes one file, opened by name in `folder` (the file's folder, open) or by its path if that is -1.
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, what: String, keys: [String],
-                                                    cache: LoadCache?,
+                                                    cache: LoadCache?, known: BodyFacts.Entry?,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         // Without a cache (check, build) the stamp comes from the file as it is read: one `lstat` fewer per file.
-        guard let cache else { return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, decode: decode) }
+        guard let cache else { return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, decode: decode) }
         let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
         if let cached = cache.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
-        let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, decode: decode)
+        let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, decode: decode)
         cache.store(decoded, for: file.relativePath, stamp: stamp)
         return decoded
     }
 
     /// Reads and decodes one file; `stamp` is the file's ``FileStamp``, or nil to take it from the file as read.
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, stamp: UInt64?, what: String,
-                                                    keys: [String],
+                                                    keys: [String], known: BodyFacts.Entry?,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
         }
         // The size is judged before reading, so a huge file costs no memory.
-        let read = folder >= 0 ? FileSystem.read(file.name, relativeTo: folder, limit: ContentLimits.maxFileBytes)
-            : FileSystem.read(file.absolutePath, limit: ContentLimits.maxFileBytes)
+        // A Markdown file unchanged since the last build (same stamp and size) is read up to its body only.
+        var readHead = false
+        let head: ((stat) -> Int?)? = known.map { known in
+            { info in
+                guard file.name.hasSuffix(".md"), Int(info.st_size) == known.offset + known.length, known.length > 0,
+                      (stamp ?? FileStamp.of(info, named: file.relativePath)) == known.stamp else { return nil }
+                readHead = true
+                return known.offset
+            }
+        }
+        let read = folder >= 0 ? FileSystem.read(file.name, relativeTo: folder, limit: ContentLimits.maxFileBytes, head: head)
+            : FileSystem.read(file.absolutePath, limit: ContentLimits.maxFileBytes, head: head)
         switch read {
         case .tooLarge(let size):
             return fail("content.too-large", ContentLimits.tooLarge(size), hint: "内容文件应是简短的文字，图片和附件放在 media/ 下")
@@ -170,11 +189,21 @@ public enum SiteLoader {
             var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
             for index in decoded.entries.indices {
                 decoded.entries[index].source.stamp = stamp
-                // The rules need only the body's links: found now, while the text is at hand, and then the text
-                // is let go, to be read again where its page is made (see MarkdownBody).
                 var body = decoded.entries[index].body
-                if body.links == nil { body.links = linkFinder.links(in: body) }
-                body.release(path: file.absolutePath, fileBytes: bytes)
+                if readHead, let known {
+                    // Read up to the body, which the last build checked whole: taken from what it learned.
+                    guard body.text.isEmpty, body.firstLine == known.firstLine else {
+                        return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, decode: decode)
+                    }
+                    body = MarkdownBody(file: BodyFile(path: file.absolutePath, offset: known.offset, length: known.length,
+                                                       hash: known.hash),
+                                        firstLine: known.firstLine, links: known.links)
+                } else {
+                    // The rules need only the body's links: found now, while the text is at hand, and then the text
+                    // is let go, to be read again where its page is made (see MarkdownBody).
+                    if body.links == nil { body.links = linkFinder.links(in: body) }
+                    body.release(path: file.absolutePath, fileBytes: bytes)
+                }
                 decoded.entries[index].body = body
             }
             return decoded
@@ -438,6 +467,13 @@ public final class LoadCache: @unchecked Sendable {
     func store(_ decoded: any Sendable, for path: String, stamp: UInt64) {
         lock.lock()
         files[path] = (stamp, decoded)
+        lock.unlock()
+    }
+
+    /// Forgets `paths` (content paths such as `Content/cases/x.md`), so they are read again whatever their stamps.
+    func forget(_ paths: [String]) {
+        lock.lock()
+        for path in paths { files[path] = nil }
         lock.unlock()
     }
 

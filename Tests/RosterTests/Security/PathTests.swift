@@ -184,9 +184,9 @@ struct PathTests {
         let after = Set(FileManager.default.subpaths(atPath: site.root) ?? [])
         let added = after.subtracting(before)
         // Beside Site/ only the build's own bookkeeping: the manifest of what Site/ holds (see OutputManifest) and
-        // the search term cache (see SearchTermCache).
+        // the search term cache (see SearchTermCache) and what it learned of the bodies (see BodyFacts).
         #expect(!added.isEmpty && added.allSatisfy { $0 == "Site" || $0.hasPrefix("Site/") || $0 == ".Site.manifest"
-                                                     || $0 == ".Site.search-terms" },
+                                                     || $0 == ".Site.search-terms" || $0 == ".Site.bodies" },
                 "\(added.filter { !$0.hasPrefix("Site") })")
     }
 }
