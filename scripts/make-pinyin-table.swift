@@ -18,6 +18,31 @@ for value in first...last {
         && latin.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.isAlphabetic }
     spellings.append(isSyllable ? latin : "-")
 }
+// Outside the Han block, ICU changes a few characters beyond removing their accents (CJK punctuation such as
+// 【 and 、, kana with voicing marks, circled ideographs, …): those are listed, for the ranges checked here; any
+// other character in these ranges is spelled by removing its accents (`Pinyin.plain`).
+let plainRanges: [ClosedRange<UInt32>] = [0x80...0x24F, 0x2000...0x2BFF, 0x3000...0x33FF, 0xFE30...0xFE4F, 0xFF00...0xFFEF]
+func plain(_ text: String) -> String {
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+        scalars.append(scalar)
+    }
+    return String(scalars).precomposedStringWithCanonicalMapping.lowercased()
+}
+var exceptions: [(UInt32, String)] = []
+for range in plainRanges {
+    for value in range {
+        guard let scalar = Unicode.Scalar(value), !scalar.properties.isIdeographic, !scalar.properties.isRadical else { continue }
+        let character = String(scalar)
+        let latin = (character.applyingTransform(.mandarinToLatin, reverse: false)?
+            .applyingTransform(.stripDiacritics, reverse: false) ?? character).lowercased()
+        if latin != plain(character) { exceptions.append((value, latin)) }
+    }
+}
+func swiftLiteral(_ text: String) -> String {
+    text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "\\" ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
+}
+
 // The rules with a context, `{重}' '?庆 > chóng;`, from the transliterator's rule text (through ICU's C API:
 // Foundation does not give the rules).
 typealias OpenRules = @convention(c) (UnsafePointer<UInt16>?, Int32, Int32, UnsafePointer<UInt16>?, Int32,
@@ -73,6 +98,18 @@ print("""
 """)
 for (character, following, syllable) in contexts {
     print("        (\"\(character)\", \"\(following)\", \"\(syllable)\"),")
+}
+print("""
+    ]
+
+    /// Ranges where a character other than Han is spelled by removing its accents, except for ``plainExceptions``.
+    static let plainRanges: [ClosedRange<UInt32>] = [\(plainRanges.map { "0x\(String($0.lowerBound, radix: 16, uppercase: true))...0x\(String($0.upperBound, radix: 16, uppercase: true))" }.joined(separator: ", "))]
+
+    /// Characters in ``plainRanges`` that ICU spells otherwise, and how.
+    static let plainExceptions: [UInt32: String] = [
+""")
+for (value, latin) in exceptions {
+    print("        0x\(String(value, radix: 16, uppercase: true)): \"\(swiftLiteral(latin))\",")
 }
 print("""
     ]

@@ -306,6 +306,19 @@ struct PinyinTests {
         #expect(checked == 0x9FFF - 0x4E00 + 1)
     }
 
+    @Test("characters other than Han are spelled as ICU spells them, without asking it")
+    func notHan() {
+        var checked = 0
+        for block in Pinyin.plainRanges {
+            for value in block {
+                guard let scalar = Unicode.Scalar(value), !scalar.properties.isIdeographic, !scalar.properties.isRadical else { continue }
+                #expect(Pinyin.latin(of: scalar) == Pinyin.transliterate(String(scalar)), "U+\(String(value, radix: 16, uppercase: true))")
+                checked += 1
+            }
+        }
+        #expect(checked > 4_500)
+    }
+
     @Test("initials come from the first character's pinyin")
     func initials() {
         #expect(Pinyin.initial(of: "青岛") == "Q")

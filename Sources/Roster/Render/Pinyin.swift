@@ -90,7 +90,7 @@ public enum Pinyin {
         }
         if let known = spellings.withLock({ $0[scalar.value] }) { return known }
         let character = String(scalar)
-        let latin = transliterate(character)
+        let latin = latin(of: scalar)
         let kind: Kind
         if latin != character.lowercased(), scalar.properties.isIdeographic,
            !latin.isEmpty, latin.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }) {
@@ -101,6 +101,31 @@ public enum Pinyin {
         let spelled = Spelling(text: latin, kind: kind)
         spellings.withLock { $0[scalar.value] = spelled }
         return spelled
+    }
+
+    /// What ICU's Han-Latin, tone-mark removal and lower case make of a character outside the table.
+    ///
+    /// Han-Latin changes little but Han: in the ranges the table's script checked, a character needs only its
+    /// accents removed, except for the few it lists (CJK punctuation such as 【 and 、, voiced kana, circled
+    /// ideographs). That spares starting ICU's transliterator, whose rules take about 60 ms to compile, for a
+    /// （ or a ·. Anything else is asked of ICU.
+    static func latin(of scalar: Unicode.Scalar) -> String {
+        if let exception = plainExceptions[scalar.value] { return exception }
+        let character = String(scalar)
+        if !scalar.properties.isIdeographic, !scalar.properties.isRadical, plainRanges.contains(where: { $0.contains(scalar.value) }) {
+            return plain(character)
+        }
+        return transliterate(character)
+    }
+
+    /// `text` without its combining marks, lower-case: what ICU's Han-Latin and tone-mark removal make of
+    /// anything but Han (`É` → `e`).
+    static func plain(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar)
+        }
+        return String(scalars).precomposedStringWithCanonicalMapping.lowercased()
     }
 
     /// ICU's spelling (Han-Latin, tone marks removed, lower-case), for characters the table does not hold.
