@@ -261,7 +261,7 @@ def generate(args):
     for p in providers:
         noun = next(x[3] for x in INDUSTRIES if x[0] == p["industries"][0])
         links = [("典型案例", "/cases/%s/" % p["cases"][0]), ("行业目录", "/industries/%s/" % p["industries"][0])]
-        body = corpus.body("服务的中小企业", p["name"], noun, links)
+        body = corpus.body("服务的中小企业", p["name"], noun, links, target=args.body_bytes)
         fm = ["name: %s" % p["name"], "credit_code: %s" % q(p["credit_code"]), "types: [%s]" % ", ".join(p["types"]),
               "industries: [%s]" % ", ".join(p["industries"]), "district: %s" % p["district"],
               "service_areas: [%s]" % ", ".join(p["service_areas"]),
@@ -307,7 +307,7 @@ def generate(args):
         if r.random() < 0.6:
             fm.append("cover: %s" % r.choice(covers))
         links = [("服务商介绍", "/providers/%s/" % p["id"]), ("行业目录", "/industries/%s/" % c["industry"])]
-        body = corpus.body(c["enterprise"], p["name"], c["noun"], links)
+        body = corpus.body(c["enterprise"], p["name"], c["noun"], links, target=args.body_bytes)
         write(os.path.join(content, "cases", c["id"] + ".md"), "---\n" + "\n".join(fm) + "\n---\n\n" + body)
         bodies.append(("cases", c["id"], title, c["date"], body))
 
@@ -339,7 +339,7 @@ def generate(args):
                   "  - {unit: 市中小企业公共服务中心热线, person: \"\", phone: \"0532-55559003\"}")
         fm.append("attachments:\n  - {title: 申报书模板, url: \"https://www.qingdao.gov.cn/attachments/%s.docx\"}" % nid)
         links = [("行业目录", "/industries/%s/" % INDUSTRIES[i % 4][0]), ("通知公告", "/notices/")]
-        body = corpus.body("各申报企业", "市民营经济局", INDUSTRIES[i % 4][3], links)
+        body = corpus.body("各申报企业", "市民营经济局", INDUSTRIES[i % 4][3], links, target=args.body_bytes)
         write(os.path.join(content, "notices", nid + ".md"), "---\n" + "\n".join(fm) + "\n---\n\n" + body)
         bodies.append(("notices", nid, title, published, body))
 
@@ -395,6 +395,9 @@ def main(argv):
     parser.add_argument("--out", required=True, help="site root to write (replaced if it exists)")
     parser.add_argument("--hugo", help="also write the same bodies as a Hugo site into this folder (replaced)")
     parser.add_argument("--bodies", help="also write every Markdown body, concatenated, into this file")
+    parser.add_argument("--body-bytes", type=int, default=2500,
+                        help="about how long each Markdown body is (default 2,500 bytes, issue 8's corpus); longer bodies "
+                             "show whether memory grows with the bodies or only with the number of entries")
     args = parser.parse_args(argv)
     if args.cases < 100:
         parser.error("--cases must be at least 100")
