@@ -140,6 +140,29 @@ struct ServeTests {
             let post = try await RawHTTP.request(port, "/", method: "POST")
             #expect(post.status == 405)
             #expect(post.headers["allow"] == "GET, HEAD")
+
+            // A name pointed at this computer by someone else's page (DNS rebinding) is refused; addresses and
+            // localhost are not.
+            for host in ["attacker.example:\(port)", "attacker.example", "127.0.0.1.nip.io:\(port)"] {
+                let refused = try await RawHTTP.request(port, "/data/providers.json", host: host)
+                #expect(refused.status == 403, "\(host)")
+                #expect(!refused.text.contains("\"name\""), "\(host)")
+            }
+            for host in ["localhost:\(port)", "LOCALHOST", "[::1]:\(port)", "192.168.1.20:\(port)"] {
+                #expect(try await RawHTTP.request(port, "/", host: host).status == 200, "\(host)")
+            }
+        }
+    }
+
+    @Test("the Host header must name this computer by address or as localhost")
+    func hostNames() {
+        for host in ["127.0.0.1", "127.0.0.1:8080", "localhost", "localhost:8080", "LocalHost:1", "[::1]", "[::1]:8080",
+                     "10.0.0.7:8080", " 127.0.0.1 "] as [String?] + [nil] {
+            #expect(DevServerHandler.isLocalHost(host), "\(host ?? "none")")
+        }
+        for host in ["example.com", "example.com:8080", "127.0.0.1.nip.io", "localhost.example", "256.1.1.1", "1.2.3",
+                     "1.2.3.4.5", "[::1", "[::1]x", "127.0.0.1:80a", "", "xn--localhost"] {
+            #expect(!DevServerHandler.isLocalHost(host), "\(host)")
         }
     }
 

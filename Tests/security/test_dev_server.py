@@ -141,6 +141,17 @@ def test_odd_request_targets(server, target):
     assert SECRET.encode() not in body
 
 
+@pytest.mark.parametrize("host", [b"attacker.example", b"attacker.example:8080", b"127.0.0.1.nip.io", b"localhost.attacker.example"])
+def test_a_rebound_name_is_refused(server, host):
+    """DNS rebinding: a page on another site points a name of its own at 127.0.0.1 and reads the preview."""
+    port, _ = server
+    status, body = raw_request(port, b"GET /data/providers.json HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+    assert status == 403, f"{host}: {status}"
+    assert b'"credit_code"' not in body
+    status, _ = raw_request(port, b"GET /data/providers.json HTTP/1.1\r\nHost: localhost:%d\r\nConnection: close\r\n\r\n" % port)
+    assert status == 200
+
+
 def send_in_background(port, data):
     """Pushes `data` at the server from a thread, giving up after 5 s; returns the socket to close later."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=5)

@@ -11,6 +11,11 @@ struct DevServerHandler: HTTPHandler {
     static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:"
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // A web page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and then read the preview,
+        // content not yet reviewed included: such requests carry that name, never this computer's address.
+        guard Self.isLocalHost(request.headers[.host]) else {
+            return Self.text(.forbidden, "拒绝：“\(request.headers[.host] ?? "")” 不是本机地址。请用终端里给出的地址打开预览（例如 http://127.0.0.1:8080/）\n")
+        }
         guard request.method == .GET || request.method == .HEAD else {
             var response = Self.text(.methodNotAllowed, "只支持 GET 和 HEAD 请求\n")
             response.headers[HTTPHeader("Allow")] = "GET, HEAD"
@@ -24,6 +29,30 @@ struct DevServerHandler: HTTPHandler {
             response = siteFile(rawPath, query: request.target.query(percentEncoded: true))
         }
         return request.method == .HEAD ? Self.headOnly(response) : response
+    }
+
+    /// Whether a request's `Host` names this computer by address (IPv4 or IPv6, as `--host 0.0.0.0` previews are
+    /// opened from a phone) or as `localhost`, with or without a port; a request without one is let through, as
+    /// only a browser following a rebound name is the danger, and it always sends the name.
+    static func isLocalHost(_ header: String?) -> Bool {
+        guard let header else { return true }
+        var host = Substring(header.trimmingCharacters(in: .whitespaces))
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return false }
+            let rest = host[host.index(after: close)...]
+            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isASCIIDigit)) else { return false }
+            let address = host[host.index(after: host.startIndex)..<close]
+            return !address.isEmpty && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        if let colon = host.lastIndex(of: ":") {
+            guard host[host.index(after: colon)...].allSatisfy(\.isASCIIDigit) else { return false }
+            host = host[..<colon]
+        }
+        if host.lowercased() == "localhost" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCIIDigit) && Int(part)! <= 255
+        }
     }
 
     private func siteFile(_ rawPath: String, query: String) -> HTTPResponse {
@@ -141,4 +170,8 @@ struct EventStream: AsyncBufferedSequence, Sendable {
             return await iterator.next()
         }
     }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { self >= "0" && self <= "9" }
 }

@@ -22,8 +22,9 @@ enum RawHTTP {
     ///
     /// The socket calls block, so they run on a thread of their own: blocking the test's task would starve the
     /// concurrency pool the server itself runs on.
-    static func request(_ port: UInt16, _ target: String, method: String = "GET", timeout: Double = 5) async throws -> Response {
-        try await offPool { try blockingRequest(port, target, method: method, timeout: timeout) }
+    static func request(_ port: UInt16, _ target: String, method: String = "GET", host: String? = nil,
+                        timeout: Double = 5) async throws -> Response {
+        try await offPool { try blockingRequest(port, target, method: method, host: host ?? "127.0.0.1:\(port)", timeout: timeout) }
     }
 
     static func get(_ port: UInt16, _ target: String) async throws -> Response { try await request(port, target) }
@@ -35,10 +36,11 @@ enum RawHTTP {
         }
     }
 
-    private static func blockingRequest(_ port: UInt16, _ target: String, method: String, timeout: Double) throws -> Response {
+    private static func blockingRequest(_ port: UInt16, _ target: String, method: String, host: String,
+                                        timeout: Double) throws -> Response {
         let socket = try Connection(port: port, timeout: timeout)
         defer { socket.close() }
-        try socket.send("\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
+        try socket.send("\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
         var data = Data()
         while let chunk = try socket.receive() { data.append(chunk) }
         guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "no header end in \(data.count) bytes") }
