@@ -325,5 +325,9 @@ struct PinyinTests {
         #expect(Pinyin.initial(of: "澜庭") == "L")
         #expect(Pinyin.initial(of: "q-link") == "Q")
         #expect(Pinyin.initial(of: "3D打印") == "#")
+        // Listed under the letter the name sorts by, as ICU reads the word.
+        #expect(Pinyin.initial(of: "重庆机电") == "C")
+        #expect(Pinyin.initial(of: "沈阳机床") == "S")
+        #expect(Pinyin.initial(of: "重型机械") == "Z")
     }
 }

@@ -144,7 +144,7 @@ public enum Builder {
             }
         }
         if let file = changed.first {
-            report.failure = "\(file) 在构建过程中被修改，页面没有发布：请再构建一次（\(changed.count) 个文件）"
+            report.failure = "\(file) 的正文在检查之后又被改动过，页面没有发布：请再构建一次（\(changed.count) 个文件）"
             try? FileManager.default.removeItem(atPath: staging)
             // An edit that kept the file's stamp (size, inode, time) would be taken for the file already checked
             // again and again: what was learned of the files is dropped, so the next build reads them whole.

@@ -186,8 +186,8 @@ public final class OutputFolder: @unchecked Sendable {
     func finish() -> OutputManifest {
         lock.lock()
         var manifest = current
-        lock.unlock()
         var touched = touchedFolders
+        lock.unlock()
         if let previous {
             for file in previous.files.keys where manifest.files[file] == nil {
                 unlink(path.appendingPath(file))

@@ -108,9 +108,9 @@ public struct MarkdownBody: Sendable {
     }
 
     /// Lets the text go, to be read again from `path` at `offset` when needed: only when `bytes` (the whole file
-    /// as loaded) end with exactly the body's bytes, which is the case unless the file was normalised when
-    /// decoded (a byte-order mark or CRLF line ends), and then the text stays held.
-    mutating func release(path: String, fileBytes bytes: [UInt8]) {
+    /// as loaded) end with exactly the body's bytes, which is the case unless the body was normalised when decoded
+    /// (CRLF line ends), and then the text stays held. `changed` is the file's status-change time as read.
+    mutating func release(path: String, fileBytes bytes: [UInt8], changed: Int64) {
         guard case .held(var text) = storage, !text.isEmpty else { return }
         let file: BodyFile? = text.withUTF8 { body in
             guard body.count <= bytes.count else { return nil }
@@ -119,22 +119,29 @@ public struct MarkdownBody: Sendable {
                 memcmp(whole.baseAddress! + offset, body.baseAddress!, body.count) == 0
             }
             guard matches else { return nil }
-            return BodyFile(path: path, offset: offset, length: body.count, hash: ContentHash.fast(UnsafeRawBufferPointer(body)))
+            return BodyFile(path: path, offset: offset, length: body.count, hash: ContentHash.fast(UnsafeRawBufferPointer(body)),
+                            changed: changed)
         }
         if let file { storage = .file(file) }
     }
 }
 
 /// Where a body is in its content file, and a hash of its bytes to tell they are still the ones loaded.
+///
+/// The hash tells an accident (a file saved again mid-build, a tool that kept its time) from the bytes checked; it
+/// is not meant to stop someone who can write files on the build machine, who could as well write `Site/`.
 struct BodyFile: Sendable {
     var path: String
     var offset: Int
     var length: Int
     var hash: UInt64
+    /// The file's status-change time (ns) when it was read: unlike the modification time, no one can set it back.
+    var changed: Int64
 
     /// The body's text, or nil if the file cannot be read or no longer holds the same bytes there.
     func read() -> String? {
-        // Content files are never symbolic links (the loader refuses them); one put in since is not followed.
+        // Content files are never symbolic links (the loader refuses them); one put in their place since is not
+        // followed (a folder on the path swapped for a link would be: the hash then refuses what it leads to).
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -22,7 +22,8 @@ public enum Pinyin {
     /// Spelled one character at a time: ICU's Han-Latin transliteration reads each Han character the same
     /// wherever it stands (checked on every provider name of a 2,000-provider corpus and 120,000 random
     /// characters in context), but it costs about 150 µs a name, which was a tenth of a rebuild. The common
-    /// characters come from a table made from ICU, any other is asked of ICU once. Syllables are separated by a
+    /// characters come from a table made from ICU (with ICU's few readings in context), other characters have their
+    /// accents removed or, outside the ranges the table's script checked, are asked of ICU. Syllables are separated by a
     /// space from each other and from letters and digits beside them; punctuation is kept as it is, with no space
     /// around it (ICU's own spacing around brackets depends on more than the neighbours, so it is not copied).
     public static func sortKey(_ name: String) -> String {
@@ -147,13 +148,11 @@ public enum Pinyin {
     }
 
     /// The upper-case Latin initial of a name (`青岛` → Q); `#` when there is none.
+    ///
+    /// Taken from the whole name's sort key, so a name is listed under the letter it sorts by: 重庆… reads chóng
+    /// there (and sorts under C), though 重 alone reads zhòng.
     public static func initial(of name: String) -> String {
-        guard let first = name.first else { return "#" }
-        if first.isASCII {
-            return first.isLetter ? first.uppercased() : "#"
-        }
-        let latin = sortKey(String(first))
-        guard let letter = latin.first, letter.isASCII, letter.isLetter else { return "#" }
+        guard let letter = sortKey(name).first, letter.isASCII, letter.isLetter else { return "#" }
         return letter.uppercased()
     }
 }

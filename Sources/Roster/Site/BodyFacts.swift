@@ -7,12 +7,13 @@ import Foundation
 /// placeholders, limits, links): most of a rebuild's loading, for bodies that had not changed. For each body the
 /// last build read again from its file (see ``MarkdownBody``) this keeps the file's stamp (path, size, inode,
 /// modification time: what page fingerprints trust too), where the body starts, its length, the hash of its bytes,
-/// its first line and its links. A file with the same stamp is read up to the body and the body is taken from
-/// here; anything else is read whole. The file is written after a build that published, when every body had
+/// its first line and its links. A file with the same stamp and status-change time is read up to the body and the
+/// body is taken from here; anything else is read whole. Facts written by another `roster` program are not used. The file is written after a build that published, when every body had
 /// passed every check; one that does not read back whole (checksummed) is not used.
 ///
-/// Layout: the magic line; per file its path, stamp, offset, length, hash, first line and links (each its URL,
-/// line and whether an image), numbers as LEB128 varints and 8-byte hashes little-endian; then a hash of all that.
+/// Layout: the magic line, the program's stamp; per file its path, stamp, offset, length, hash, first line, status-change
+/// time and links (each its URL, line and whether an image), numbers as LEB128 varints, hashes and times as 8 bytes
+/// little-endian; then a hash of all that.
 struct BodyFacts: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
         var stamp: UInt64
@@ -21,19 +22,32 @@ struct BodyFacts: Sendable, Equatable {
         var hash: UInt64
         var firstLine: Int
         var links: [Markdown.Link]
+        /// The file's status-change time (ns): an edit that set the modification time back still changes it.
+        var changed: Int64
     }
 
     /// Content path (`Content/cases/x.md`) → what its body was.
     var entries: [String: Entry] = [:]
 
-    static let magic = Array("roster body facts 1\n".utf8)
+    static let magic = Array("roster body facts 2\n".utf8)
+
+    /// Facts are only as good as the checks that made them: those of another `roster` program are not used.
+    static let program = PageFingerprints.programStamp
+
+    /// `st_ctim` in nanoseconds.
+    static func changeTime(_ info: stat) -> Int64 {
+        Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+    }
+
+    /// Bounds a checksummed but ill-formed file could break (sums that overflow): a body lies within a content file.
+    private static let largestLine = 10_000_000
 
     /// The facts of every body in `site` that is read again from its file (those were checked whole).
     init(site: Site) {
         func add(_ body: MarkdownBody, _ source: EntrySource) {
             guard let file = body.file, let links = body.links, body.withinLimits, source.stamp != 0 else { return }
             entries[source.location.file] = Entry(stamp: source.stamp, offset: file.offset, length: file.length, hash: file.hash,
-                                                  firstLine: body.firstLine, links: links)
+                                                  firstLine: body.firstLine, links: links, changed: file.changed)
         }
         for provider in site.providers { add(provider.body, provider.source) }
         for item in site.cases { add(item.body, item.source) }
@@ -44,12 +58,14 @@ struct BodyFacts: Sendable, Equatable {
 
     /// The facts in the file at `path`, or nil when there is none or it does not read back whole.
     static func read(_ path: String) -> BodyFacts? {
-        FileSystem.read(path).flatMap(parse)
+        FileSystem.read(path).flatMap { parse($0) }
     }
 
-    func serialized() -> [UInt8] {
+    /// The file's bytes; `program` is the stamp of the `roster` program writing it.
+    func serialized(program: UInt64 = BodyFacts.program) -> [UInt8] {
         var out = Self.magic
         out.reserveCapacity(entries.count * 80)
+        Self.put64(program, into: &out)
         SearchIndex.putVarint(entries.count, into: &out)
         for (path, entry) in entries {
             Self.put(path, into: &out)
@@ -58,6 +74,7 @@ struct BodyFacts: Sendable, Equatable {
             SearchIndex.putVarint(entry.length, into: &out)
             Self.put64(entry.hash, into: &out)
             SearchIndex.putVarint(entry.firstLine, into: &out)
+            Self.put64(UInt64(bitPattern: entry.changed), into: &out)
             SearchIndex.putVarint(entry.links.count, into: &out)
             for link in entry.links {
                 Self.put(link.url, into: &out)
@@ -70,7 +87,8 @@ struct BodyFacts: Sendable, Equatable {
         return out
     }
 
-    static func parse(_ bytes: [UInt8]) -> BodyFacts? {
+    /// The facts in `bytes`, if `program` wrote them and they read back whole.
+    static func parse(_ bytes: [UInt8], program: UInt64 = BodyFacts.program) -> BodyFacts? {
         guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
         let end = bytes.count - 8
         var reader = ByteReader(bytes, from: end, to: bytes.count)
@@ -81,19 +99,22 @@ struct BodyFacts: Sendable, Equatable {
             guard let count = reader.varint(), let slice = reader.take(count) else { return nil }
             return String(validating: slice, as: UTF8.self)
         }
-        guard let count = reader.varint(), count <= end else { return nil }
+        guard reader.fixed() == program, let count = reader.varint(), count <= end else { return nil }
         var facts = BodyFacts()
         facts.entries.reserveCapacity(count)
         for _ in 0..<count {
             guard let path = text(), let stamp = reader.fixed(), let offset = reader.varint(), let length = reader.varint(),
-                  let hash = reader.fixed(), let firstLine = reader.varint(), let linkCount = reader.varint(),
-                  linkCount <= end else { return nil }
+                  offset <= ContentLimits.maxFileBytes, length <= ContentLimits.maxFileBytes,
+                  let hash = reader.fixed(), let firstLine = reader.varint(), firstLine <= largestLine,
+                  let changed = reader.fixed(), let linkCount = reader.varint(), linkCount <= end else { return nil }
             var links: [Markdown.Link] = []
             for _ in 0..<linkCount {
-                guard let url = text(), let line = reader.varint(), let image = reader.take(1)?.first, image <= 1 else { return nil }
+                guard let url = text(), let line = reader.varint(), line <= largestLine, let image = reader.take(1)?.first,
+                      image <= 1 else { return nil }
                 links.append(Markdown.Link(url: url, line: line, isImage: image == 1))
             }
-            facts.entries[path] = Entry(stamp: stamp, offset: offset, length: length, hash: hash, firstLine: firstLine, links: links)
+            facts.entries[path] = Entry(stamp: stamp, offset: offset, length: length, hash: hash, firstLine: firstLine, links: links,
+                                        changed: Int64(bitPattern: changed))
         }
         return reader.atEnd ? facts : nil
     }

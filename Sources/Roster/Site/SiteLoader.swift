@@ -172,7 +172,8 @@ public enum SiteLoader {
         let head: ((stat) -> Int?)? = known.map { known in
             { info in
                 guard file.name.hasSuffix(".md"), Int(info.st_size) == known.offset + known.length, known.length > 0,
-                      (stamp ?? FileStamp.of(info, named: file.relativePath)) == known.stamp else { return nil }
+                      (stamp ?? FileStamp.of(info, named: file.relativePath)) == known.stamp,
+                      BodyFacts.changeTime(info) == known.changed else { return nil }
                 readHead = true
                 return known.offset
             }
@@ -196,13 +197,13 @@ public enum SiteLoader {
                         return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, decode: decode)
                     }
                     body = MarkdownBody(file: BodyFile(path: file.absolutePath, offset: known.offset, length: known.length,
-                                                       hash: known.hash),
+                                                       hash: known.hash, changed: known.changed),
                                         firstLine: known.firstLine, links: known.links)
                 } else {
                     // The rules need only the body's links: found now, while the text is at hand, and then the text
                     // is let go, to be read again where its page is made (see MarkdownBody).
                     if body.links == nil { body.links = linkFinder.links(in: body) }
-                    body.release(path: file.absolutePath, fileBytes: bytes)
+                    body.release(path: file.absolutePath, fileBytes: bytes, changed: BodyFacts.changeTime(info))
                 }
                 decoded.entries[index].body = body
             }
