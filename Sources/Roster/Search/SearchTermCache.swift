@@ -64,12 +64,7 @@ public struct SearchTermCache: Sendable {
 
     init?(bytes: [UInt8]) {
         self.bytes = bytes
-        guard bytes.count >= Self.magic.count + 8 else { return nil }
-        let end = bytes.count - 8
-        var hash = SearchHash()
-        bytes.withUnsafeBytes { hash.add(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
-        var tail = ByteReader(bytes, from: end, to: bytes.count)
-        guard tail.fixed() == hash.value else { return nil }
+        guard let end = ByteReader.sealedEnd(of: bytes) else { return nil }
 
         var reader = ByteReader(bytes, from: 0, to: end)
         guard reader.take(Self.magic.count) == Self.magic[...], let count = reader.varint(), count <= end else { return nil }
@@ -170,11 +165,9 @@ public struct SearchTermCache: Sendable {
         var out = magic
         SearchIndex.putVarint(records.count, into: &out)
         for record in records {
-            let keyBytes = Array(record.key.utf8)
-            SearchIndex.putVarint(keyBytes.count, into: &out)
-            out += keyBytes
-            putFixed(record.fingerprint, into: &out)
-            putFixed(record.hash, into: &out)
+            ByteWriter.lengthPrefixed(record.key.utf8, into: &out)
+            ByteWriter.fixed(record.fingerprint, into: &out)
+            ByteWriter.fixed(record.hash, into: &out)
             SearchIndex.putVarint(record.facets.kind, into: &out)
             SearchIndex.putVarint(record.facets.industries, into: &out)
             SearchIndex.putVarint(record.facets.types, into: &out)
@@ -191,61 +184,16 @@ public struct SearchTermCache: Sendable {
             switch term {
             case .han(let key):
                 out.append(0)
-                putFixed(key, into: &out)
+                ByteWriter.fixed(key, into: &out)
             case .word(let bytes):
                 out.append(1)
-                SearchIndex.putVarint(bytes.count, into: &out)
-                out += bytes
+                ByteWriter.lengthPrefixed(bytes, into: &out)
             }
         }
-        var hash = SearchHash()
-        hash.add(out)
-        putFixed(hash.value, into: &out)
+        ByteWriter.seal(&out)
         return out
-    }
-
-    private static func putFixed(_ value: UInt64, into out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
 
     /// The cache's key for a search document.
     static func key(_ key: SearchDocument.Key) -> String { "\(key.kind.rawValue)/\(key.id)" }
-}
-
-/// Reads part of a byte array front to back; every read is checked against the end and gives nil past it.
-struct ByteReader {
-    let bytes: [UInt8]
-    private(set) var position: Int
-    let end: Int
-
-    init(_ bytes: [UInt8], from start: Int, to end: Int) {
-        self.bytes = bytes
-        position = start
-        self.end = end
-    }
-
-    var atEnd: Bool { position == end }
-
-    mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
-        guard count >= 0, count <= end - position else { return nil }
-        defer { position += count }
-        return bytes[position..<(position + count)]
-    }
-
-    mutating func varint() -> Int? {
-        var value = 0, shift = 0
-        while position < end, shift < 63 {
-            let byte = bytes[position]
-            position += 1
-            value |= Int(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
-        return nil
-    }
-
-    mutating func fixed() -> UInt64? {
-        guard let slice = take(8) else { return nil }
-        return slice.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
-    }
 }

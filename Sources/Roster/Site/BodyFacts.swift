@@ -8,12 +8,13 @@ import Foundation
 /// last build read again from its file (see ``MarkdownBody``) this keeps the file's stamp (path, size, inode,
 /// modification time: what page fingerprints trust too), where the body starts, its length, the hash of its bytes,
 /// its first line and its links. A file with the same stamp and status-change time is read up to the body and the
-/// body is taken from here; anything else is read whole. Facts written by another `roster` program are not used. The file is written after a build that published, when every body had
-/// passed every check; one that does not read back whole (checksummed) is not used.
+/// body is taken from here; anything else is read whole. Facts written by another `roster` program are not used.
+/// The file is written after a build that published, when every body had passed every check; one that does not
+/// read back whole (sealed, see ``ByteWriter``) is not used.
 ///
-/// Layout: the magic line, the program's stamp; per file its path, stamp, offset, length, hash, first line, status-change
-/// time and links (each its URL, line and whether an image), numbers as LEB128 varints, hashes and times as 8 bytes
-/// little-endian; then a hash of all that.
+/// Layout: the magic line, the program's stamp; per file its path, stamp, offset, length, hash, first line,
+/// status-change time and links (each its URL, line and whether an image), numbers as LEB128 varints, hashes and
+/// times as 8 bytes little-endian; then the seal.
 struct BodyFacts: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
         var stamp: UInt64
@@ -29,7 +30,7 @@ struct BodyFacts: Sendable, Equatable {
     /// Content path (`Content/cases/x.md`) → what its body was.
     var entries: [String: Entry] = [:]
 
-    static let magic = Array("roster body facts 2\n".utf8)
+    static let magic = Array("roster body facts 3\n".utf8)
 
     /// Facts are only as good as the checks that made them: those of another `roster` program are not used.
     static let program = PageFingerprints.programStamp
@@ -65,51 +66,42 @@ struct BodyFacts: Sendable, Equatable {
     func serialized(program: UInt64 = BodyFacts.program) -> [UInt8] {
         var out = Self.magic
         out.reserveCapacity(entries.count * 80)
-        Self.put64(program, into: &out)
+        ByteWriter.fixed(program, into: &out)
         SearchIndex.putVarint(entries.count, into: &out)
         for (path, entry) in entries {
-            Self.put(path, into: &out)
-            Self.put64(entry.stamp, into: &out)
+            ByteWriter.lengthPrefixed(path.utf8, into: &out)
+            ByteWriter.fixed(entry.stamp, into: &out)
             SearchIndex.putVarint(entry.offset, into: &out)
             SearchIndex.putVarint(entry.length, into: &out)
-            Self.put64(entry.hash, into: &out)
+            ByteWriter.fixed(entry.hash, into: &out)
             SearchIndex.putVarint(entry.firstLine, into: &out)
-            Self.put64(UInt64(bitPattern: entry.changed), into: &out)
+            ByteWriter.fixed(UInt64(bitPattern: entry.changed), into: &out)
             SearchIndex.putVarint(entry.links.count, into: &out)
             for link in entry.links {
-                Self.put(link.url, into: &out)
+                ByteWriter.lengthPrefixed(link.url.utf8, into: &out)
                 SearchIndex.putVarint(link.line, into: &out)
                 out.append(link.isImage ? 1 : 0)
             }
         }
-        let checksum = out.withUnsafeBytes { ContentHash.fast($0) }
-        Self.put64(checksum, into: &out)
+        ByteWriter.seal(&out)
         return out
     }
 
     /// The facts in `bytes`, if `program` wrote them and they read back whole.
     static func parse(_ bytes: [UInt8], program: UInt64 = BodyFacts.program) -> BodyFacts? {
-        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
-        let end = bytes.count - 8
-        var reader = ByteReader(bytes, from: end, to: bytes.count)
-        guard let stored = reader.fixed(),
-              bytes.withUnsafeBytes({ ContentHash.fast(UnsafeRawBufferPointer(rebasing: $0[..<end])) }) == stored else { return nil }
-        reader = ByteReader(bytes, from: magic.count, to: end)
-        func text() -> String? {
-            guard let count = reader.varint(), let slice = reader.take(count) else { return nil }
-            return String(validating: slice, as: UTF8.self)
-        }
+        guard let end = ByteReader.sealedEnd(of: bytes), end >= magic.count, bytes.starts(with: magic) else { return nil }
+        var reader = ByteReader(bytes, from: magic.count, to: end)
         guard reader.fixed() == program, let count = reader.varint(), count <= end else { return nil }
         var facts = BodyFacts()
         facts.entries.reserveCapacity(count)
         for _ in 0..<count {
-            guard let path = text(), let stamp = reader.fixed(), let offset = reader.varint(), let length = reader.varint(),
+            guard let path = reader.text(), let stamp = reader.fixed(), let offset = reader.varint(), let length = reader.varint(),
                   offset <= ContentLimits.maxFileBytes, length <= ContentLimits.maxFileBytes,
                   let hash = reader.fixed(), let firstLine = reader.varint(), firstLine <= largestLine,
                   let changed = reader.fixed(), let linkCount = reader.varint(), linkCount <= end else { return nil }
             var links: [Markdown.Link] = []
             for _ in 0..<linkCount {
-                guard let url = text(), let line = reader.varint(), line <= largestLine, let image = reader.take(1)?.first,
+                guard let url = reader.text(), let line = reader.varint(), line <= largestLine, let image = reader.take(1)?.first,
                       image <= 1 else { return nil }
                 links.append(Markdown.Link(url: url, line: line, isImage: image == 1))
             }
@@ -119,12 +111,4 @@ struct BodyFacts: Sendable, Equatable {
         return reader.atEnd ? facts : nil
     }
 
-    private static func put(_ text: String, into out: inout [UInt8]) {
-        SearchIndex.putVarint(text.utf8.count, into: &out)
-        out += text.utf8
-    }
-
-    private static func put64(_ value: UInt64, into out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out += $0 }
-    }
 }
