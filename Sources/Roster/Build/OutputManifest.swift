@@ -93,31 +93,27 @@ struct OutputManifest: Sendable, Equatable {
                 let kind = buffer[i]
                 guard kind == UInt8(ascii: "f") || kind == UInt8(ascii: "d"), i + 1 < lineEnd, buffer[i + 1] == 0x09 else { return false }
                 var j = i + 2
-                var numbers: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
-                for field in 0..<5 {
+                // The next field: decimal digits, then a tab; nil for anything else.
+                func number() -> UInt64? {
                     let start = j
                     var value: UInt64 = 0
                     while j < lineEnd, buffer[j] != 0x09 {
                         let digit = buffer[j] &- 0x30
-                        guard digit < 10, j - start < 20 else { return false }
+                        guard digit < 10, j - start < 20 else { return nil }
                         let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
                         let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
-                        guard !overflow1, !overflow2 else { return false }
+                        guard !overflow1, !overflow2 else { return nil }
                         value = sum
                         j += 1
                     }
-                    guard j > start, j < lineEnd else { return false }
+                    guard j > start, j < lineEnd else { return nil }
                     j += 1
-                    switch field {
-                    case 0: numbers.0 = value
-                    case 1: numbers.1 = value
-                    case 2: numbers.2 = value
-                    case 3: numbers.3 = value
-                    default: numbers.4 = value
-                    }
+                    return value
                 }
-                let entry = File(hash: numbers.0, size: Int(truncatingIfNeeded: numbers.1), inode: numbers.2,
-                                 modified: Int64(truncatingIfNeeded: numbers.3), fingerprint: numbers.4)
+                guard let hash = number(), let size = number(), let inode = number(), let modified = number(),
+                      let fingerprint = number() else { return false }
+                let entry = File(hash: hash, size: Int(truncatingIfNeeded: size), inode: inode,
+                                 modified: Int64(truncatingIfNeeded: modified), fingerprint: fingerprint)
                 let path = String(decoding: UnsafeBufferPointer(rebasing: buffer[j..<lineEnd]), as: UTF8.self)
                 if kind == UInt8(ascii: "f") { manifest.files[path] = entry } else { manifest.folders[path] = entry }
                 i = lineEnd + 1
