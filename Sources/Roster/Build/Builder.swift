@@ -143,13 +143,14 @@ public enum Builder {
                 context.noticePage($0, bodyHTML: $1)
             }
         }
-        if let file = changed.first {
-            report.failure = "\(file) 的正文在检查之后又被改动过，页面没有发布：请再构建一次（\(changed.count) 个文件）"
+        let changedFiles = changed.all
+        if let file = changedFiles.min() {
+            report.failure = "\(file) 的正文在检查之后又被改动过，页面没有发布：请再构建一次（\(changedFiles.count) 个文件）"
             try? FileManager.default.removeItem(atPath: staging)
             // An edit that kept the file's stamp (size, inode, time) would be taken for the file already checked
             // again and again: what was learned of the files is dropped, so the next build reads them whole.
             unlink(bodyFactsPath)
-            options.cache?.forget(changed.all)
+            options.cache?.forget(changedFiles)
             return report
         }
         clock.step("Render industry directories", into: &report) {
@@ -274,9 +275,7 @@ public enum Builder {
         private let lock = NSLock()
         private var files: [String] = []
         func add(_ file: String) { lock.lock(); files.append(file); lock.unlock() }
-        var first: String? { lock.lock(); defer { lock.unlock() }; return files.min() }
         var all: [String] { lock.lock(); defer { lock.unlock() }; return files }
-        var count: Int { lock.lock(); defer { lock.unlock() }; return files.count }
     }
 
     /// Rendered bodies by id, for tests that build search documents the way the build does.
