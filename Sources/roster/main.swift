@@ -183,7 +183,8 @@ extension RosterCommand {
             Builds into a temporary folder (never over Site/) and serves it at http://HOST:PORT/, whatever the path \
             of base_url. Watches Content/ and Themes/; after each save it rebuilds and the open pages reload by \
             themselves. Content errors do not stop it: they are printed here and shown on the page until fixed. \
-            Listens on 127.0.0.1 (this computer only) unless --host says otherwise. Ctrl-C stops it.
+            Listens on 127.0.0.1 (this computer only) unless --host says otherwise, and answers only requests \
+            addressed to an IP address or localhost (open it from a phone by the address it prints). Ctrl-C stops it.
             """
         )
 
