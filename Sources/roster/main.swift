@@ -84,7 +84,9 @@ extension RosterCommand {
             let outputPath = output.map {
                 URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
             }
-            let report = Builder.build(BuildOptions(root: root, output: outputPath, theme: theme, baseURL: baseURL, now: now?.day))
+            var options = BuildOptions(root: root, output: outputPath, theme: theme, baseURL: baseURL, now: now?.day)
+            options.freesMemory = false  // the process ends right after
+            let report = Builder.build(options)
             Terminal.printFindings(report.findings)
             if verbose || report.failure != nil {
                 for step in report.steps {
