@@ -12,7 +12,7 @@ struct DefaultSiteTests {
         let site = try! TestSite(copying: ["Content", "Themes"])
         let report = site.build(now: "2024-02-10")
         precondition(report.published, "default site failed to build: \(report.findings.filter { $0.severity == .error })")
-        return site
+        return site.sharedForTheRun()
     }()
 
     var site: TestSite { Self.site }

@@ -75,7 +75,7 @@ enum NoticeFixture {
         try! site.write("Content/media/attachments/form.doc", Data(repeating: 0x41, count: 2048))
         let report = site.build(now: "2024-02-07")
         precondition(report.published, "notice fixture failed to build: \(report.findings.filter { $0.severity == .error })")
-        return site
+        return site.sharedForTheRun()
     }()
 
     /// Asset names carry a content hash that any CSS or JS change alters; expected pages do not depend on it.

@@ -62,7 +62,7 @@ struct InjectionTests {
             let report = site.build()
             precondition(report.published, "fixture failed to build: \(report.findings.filter { $0.severity == .error })")
         }
-        return (a, b)
+        return (a.sharedForTheRun(), b.sharedForTheRun())
     }()
 
     @Test("hostile text adds no tag and no attribute to any page: each page has the tags of its harmless twin")

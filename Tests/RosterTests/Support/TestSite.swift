@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Roster
 
 /// The repository root, found from this file's path, so tests can use the real theme and content.
@@ -10,6 +11,9 @@ let repositoryRoot: String = {
     }
     fatalError("Package.swift not found above \(#filePath)")
 }()
+
+/// Folders of the fixtures shared for the whole run, removed at exit (see `TestSite.sharedForTheRun`).
+private let sharedRoots = Mutex<[String]>([])
 
 /// A small site written into a temporary folder, with the default theme, for one test.
 ///
@@ -54,6 +58,18 @@ final class TestSite: Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    /// Marks a fixture shared by a suite (`static let`) for the whole run: statics are never deinitialised, so its
+    /// folder is removed when the test process exits instead, or every run would leave one behind.
+    func sharedForTheRun() -> TestSite {
+        sharedRoots.withLock { roots in
+            if roots.isEmpty {
+                atexit { sharedRoots.withLock { for root in $0 { try? FileManager.default.removeItem(atPath: root) } } }
+            }
+            roots.append(root)
+        }
+        return self
+    }
 
     func write(_ path: String, _ text: String) throws {
         try write(path, Data(text.utf8))
