@@ -262,7 +262,7 @@ struct SearchBuilderTests {
         #expect(again.manifest == reference.manifest && again.shards == reference.shards && again.documents == reference.documents)
     }
 
-    @Test("written into a folder: shards in the versioned folder, result files in the numbering's folder")
+    @Test("written into a folder: shards named after what they hold, result files in the numbering's folder")
     func folderOutput() throws {
         let documents = Self.siteDocuments
         var written: [[String: [UInt8]]] = []
@@ -277,7 +277,7 @@ struct SearchBuilderTests {
             let paths = try FileManager.default.subpathsOfDirectory(atPath: root + "/search").filter {
                 !FileSystem.isDirectory(root + "/search/" + $0)
             }
-            #expect(Set(paths) == Set(["index.json"] + (0..<files.shards.count).map { "\(files.version)/t/\($0).bin" }
+            #expect(Set(paths) == Set(["index.json"] + files.shardNames.map { "t/\($0).bin" }
                                        + documents.indices.map { "\(files.results)/d/\($0).json" }))
             #expect(FileSystem.read(root + "/search/index.json") == files.manifest)
             #expect(FileSystem.read(root + "/search/\(files.results)/d/0.json") == documents[0].resultFile)

@@ -155,6 +155,39 @@ struct SearchIndexFileTests {
         for term in decoded.sortedTerms { #expect(decoded.postings(for: term) == SearchRankingTests.index.postings(for: term)) }
     }
 
+    @Test("an edit rewrites only the shards holding the terms it changed; the others keep their bytes and names")
+    func stableShards() throws {
+        let phrases = ["设备联网", "质量追溯", "能源管理", "仓储物流", "排产计划", "供应链协同", "经营分析", "模具管理"]
+        func documents(edited: Bool) -> [SearchDocument] {
+            (0..<120).map { n in
+                var body = "第\(n)号企业：" + (0..<4).map { phrases[(n * 3 + $0 * 5) % phrases.count] }.joined(separator: "，") + "。型号GX\(n * 37)。"
+                if edited && n == 60 { body += "新增蒸汽冷凝水回收。" }
+                return SearchRankingTests.document("d\(n)", title: "企业\(n)改造", body: body)
+            }
+        }
+        let before = SearchIndex(documents: documents(edited: false)).files(shardBytes: 48, industries: [])
+        let after = SearchIndex(documents: documents(edited: true)).files(shardBytes: 48, industries: [])
+        #expect(before.shards.count > 40)
+        let kept = Set(before.shardNames)
+        let new = after.shardNames.indices.filter { !kept.contains(after.shardNames[$0]) }
+        // Only shards holding a term of the added sentence (or a term whose postings it changed) are new.
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(after.manifest)) as? [String: Any])
+        let fieldSets = try #require(manifest["fieldSets"] as? [Int]).map { UInt8($0) }
+        let touched = Set(["蒸", "汽", "冷", "凝", "水", "回", "收", "新", "增", "蒸汽", "汽冷", "冷凝", "凝水", "水回", "回收", "新增", "增蒸"])
+        let holding = try new.filter { n in
+            let decoded = try #require(SearchIndex.decodeShard(after.shards[n], fieldSets: fieldSets, documents: 120))
+            return decoded.contains { touched.contains($0.term) }
+        }
+        // A shard can also change when a new term closes it early, or an old one no longer does: then the shard
+        // after one that holds a changed term changes too, and nothing further.
+        for n in new { #expect(holding.contains(n) || holding.contains(n - 1), "shard \(n) changed without a changed term") }
+        #expect(!holding.isEmpty && new.count < after.shards.count / 4, "\(new.count) of \(after.shards.count) shards rewritten")
+        // Same bytes read with another document count or other field sets are another shard: another name.
+        let shard = [before.shards[0]]
+        #expect(SearchIndex.shardNames(shard, documents: 120, fieldSets: [1, 2]) != SearchIndex.shardNames(shard, documents: 121, fieldSets: [1, 2]))
+        #expect(SearchIndex.shardNames(shard, documents: 120, fieldSets: [1, 2]) != SearchIndex.shardNames(shard, documents: 120, fieldSets: [2, 1]))
+    }
+
     @Test("a term in most documents is written as a bitset plus exceptions, and reads back the same")
     func denseTerms() throws {
         let documents = (0..<200).map { n in
@@ -201,7 +234,7 @@ struct SearchIndexFileTests {
         #expect(manifest["version"] as? String == files.version)
         #expect(manifest["documents"] as? Int == SearchRankingTests.index.documents.count)
         #expect(manifest["results"] as? String == files.results)
-        #expect(files.all.allSatisfy { $0.path == "index.json" || $0.path.hasPrefix(files.version + "/t/")
+        #expect(files.all.allSatisfy { $0.path == "index.json" || $0.path.hasPrefix("t/")
                                        || $0.path.hasPrefix(files.results + "/d/") })
         let first = try #require(try JSONSerialization.jsonObject(with: Data(files.documents[0])) as? [String: String])
         #expect(first["t"] == "某企业改造" && first["u"] == "/phrase-body/")
@@ -215,9 +248,9 @@ struct DefaultSiteSearchTests {
     func index() throws -> SearchIndex {
         let manifest = try #require(site.read("Site/search/index.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any])
-        let version = try #require(object["version"] as? String)
+        let names = try #require(object["files"] as? [String])
         return try #require(SearchIndex(manifest: Array(manifest.utf8), shards: { n in
-            FileManager.default.contents(atPath: self.site.root + "/Site/search/\(version)/t/\(n).bin").map { Array($0) }
+            FileManager.default.contents(atPath: self.site.root + "/Site/search/t/\(names[n]).bin").map { Array($0) }
         }))
     }
 

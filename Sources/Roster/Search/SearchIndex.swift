@@ -6,7 +6,7 @@ import Foundation
 //     // per item, on any thread, in any order, as soon as its Markdown body is rendered:
 //     search.add(context.searchDocument(case: item, bodyHTML: html))          // likewise provider:, notice:
 //     for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
-//     search.finish()   // once the last add has returned: term shards, manifest, versioned folder
+//     search.finish()   // once the last add has returned: term shards, manifest
 //
 // `add` is thread-safe, reads the document's terms and writes its result file at once; the builder keeps compact
 // postings, never a body. `Builder.renderPages` feeds it each body as its page is made.
@@ -15,12 +15,13 @@ import Foundation
 ///
 /// Written as small files so that a query downloads only what it needs:
 /// - `search/index.json`, the manifest: document count, shard boundaries, facet table, synonyms;
-/// - `search/<version>/t/<n>.bin`, the terms in sorted order cut into shards of about `shardBytes`,
-///   so a query fetches only the shards holding its terms;
+/// - `search/t/<name>.bin`, the terms in sorted order cut into shards of about `shardBytes`, so a query fetches
+///   only the shards holding its terms; each named by a hash of what it means (see `shardNames`);
 /// - `search/<results>/d/<n>.json`, one small file per document with its title, address and snippet text,
 ///   fetched only for the results on screen, as `…/d/<n>.json?v=<version>`.
-/// `<version>` is a hash of all these files: shards under it can be cached for ever and a rebuild never mixes old
-/// and new. `<results>` is a hash of the documents' numbering only (which document is number n), so a rebuild
+/// A shard's name changes whenever its meaning does, so shards can be cached for ever and a rebuild never mixes
+/// old and new; one that no edit touched keeps its name and is not written again. `<version>` is a hash of all
+/// these files. `<results>` is a hash of the documents' numbering only (which document is number n), so a rebuild
 /// after an edit rewrites only the result files whose text changed, not 20,000 of them; the `?v=` query keeps
 /// browsers from showing a cached, older snippet. An old manifest can meet a newer result file only for the same
 /// document, never another one.
@@ -91,12 +92,14 @@ public struct SearchIndex: Sendable {
         public var results: String
         public var manifest: [UInt8]
         public var shards: [[UInt8]]
+        /// Each shard's file name, from what it means (see `shardNames`).
+        public var shardNames: [String]
         public var documents: [[UInt8]]
 
         /// Every file with its path under `search/`.
         public var all: [(path: String, bytes: [UInt8])] {
             [("index.json", manifest)]
-                + shards.enumerated().map { ("\(version)/t/\($0.offset).bin", $0.element) }
+                + zip(shardNames, shards).map { ("t/\($0).bin", $1) }
                 + documents.enumerated().map { ("\(results)/d/\($0.offset).json", $0.element) }
         }
 
@@ -138,34 +141,58 @@ public struct SearchIndex: Sendable {
             hash.add(file)
             return hash.value
         }
-        let version = SearchIndex.version(shards: shards.shards, documentHashes: hashes)
+        let names = SearchIndex.shardNames(shards.shards, documents: documentCount, fieldSets: fieldSets)
+        let version = SearchIndex.version(shardNames: names, documentHashes: hashes)
         let facets = documents.map {
             Facets(kind: SearchKind.allCases.firstIndex(of: $0.kind)!, industries: Int($0.industries), types: Int($0.types))
         }
         let results = SearchIndex.resultsFolder(order: documents.map(\.key))
         let manifest = SearchIndex.manifest(version: version, results: results, documents: documentCount,
-                                            firstTerms: shards.firstTerms, fieldSets: fieldSets, facets: facets,
-                                            industries: industries)
-        return Files(version: version, results: results, manifest: manifest, shards: shards.shards, documents: documentFiles)
+                                            firstTerms: shards.firstTerms, shardNames: names, fieldSets: fieldSets,
+                                            facets: facets, industries: industries)
+        return Files(version: version, results: results, manifest: manifest, shards: shards.shards, shardNames: names,
+                     documents: documentFiles)
     }
 
-    /// Cuts terms, in sorted order, into shards of about `shardBytes` (see `files`).
+    /// Cuts terms, in sorted order, into shards of about `shardBytes` on average (see `files`).
     ///
     /// Each term comes as a record, its header written after the term before it in sorted order (`putHeader`) and
     /// its postings (`encodePostings`), so that records can be made in parallel; a term that opens a shard has its
     /// header written again, after nothing.
+    ///
+    /// Where a shard ends depends on the terms at that place, not on the sizes of the shards before it: a shard
+    /// closes after a term with a chance of its postings' length in `shardBytes`, drawn from a hash of the term
+    /// (`closesAfter`), once it holds an eighth of `shardBytes`; and wherever it has grown to four times
+    /// `shardBytes`. An edit that changes the postings of a few terms then changes the shards holding those terms
+    /// and no other, so a rebuild writes a few files instead of every shard (with cuts by size alone, one longer
+    /// list moved every boundary after it).
     struct ShardWriter {
         let shardBytes: Int
         private(set) var shards: [[UInt8]] = []
         private(set) var firstTerms: [String] = []
         private var count = 0
         private var body: [UInt8] = []
+        /// Whether the shard closes after the term last added, if it is long enough.
+        private var closes = false
 
         init(shardBytes: Int) { self.shardBytes = shardBytes }
 
+        /// Whether a shard closes after `term`, whose postings are `recordBytes` long: by a hash of its characters.
+        static func closesAfter(_ term: ArraySlice<UInt32>, recordBytes: Int, shardBytes: Int) -> Bool {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for scalar in term { hash = (hash ^ UInt64(scalar)) &* 0x100_0000_01b3 }
+            // FNV's low bits mix poorly: fold the high half in before taking the remainder.
+            hash ^= hash >> 29
+            hash = hash &* 0xbf58_476d_1ce4_e5b9
+            hash ^= hash >> 32
+            return hash % UInt64(Swift.max(1, shardBytes)) < UInt64(recordBytes)
+        }
+
         /// Adds a term's record, of which the first `headerLength` bytes are the header.
         mutating func append(term: ArraySlice<UInt32>, record: UnsafeBufferPointer<UInt8>, headerLength: Int) {
-            if count > 0 && body.count >= shardBytes { finish() }
+            if count > 0 && (body.count >= 4 * shardBytes || body.count >= shardBytes / 8 && closes) { finish() }
+            // The postings' length, not the header's, which depends on the term before.
+            closes = Self.closesAfter(term, recordBytes: record.count - headerLength, shardBytes: shardBytes)
             if count == 0 {
                 firstTerms.append(String(unicodeScalars: Array(term))!)
                 SearchIndex.putHeader(term, after: [], into: &body)
@@ -271,14 +298,26 @@ public struct SearchIndex: Sendable {
     }
 
     /// The name of the folder the shards and result files are in: a hash of them all.
-    static func version(shards: [[UInt8]], documentHashes: [UInt64]) -> String {
+    static func version(shardNames: [String], documentHashes: [UInt64]) -> String {
         var hash = SearchHash()
-        for shard in shards {
-            hash.add(shard)
-            hash.add([0])
-        }
+        for name in shardNames { hash.add(Array((name + "\n").utf8)) }
         for document in documentHashes { hash.add(document) }
         return String(hash.hex.prefix(12))
+    }
+
+    /// Names for the shard files: a hash of each shard's bytes and of what they are read with (the document count
+    /// and the field sets of the manifest), so a name always means the same postings and can be cached for ever,
+    /// and a shard whose terms no edit touched keeps its name, and its file, from one build to the next.
+    static func shardNames(_ shards: [[UInt8]], documents: Int, fieldSets: [UInt8]) -> [String] {
+        var context = SearchHash()
+        context.add(Array("shard 1\n".utf8))
+        context.add(UInt64(documents))
+        context.add(fieldSets)
+        return shards.map { shard in
+            var hash = context
+            hash.add(shard)
+            return hash.hex
+        }
     }
 
     /// The name of the result files' folder: a hash of which document is number n, and nothing else, so that it
@@ -291,8 +330,8 @@ public struct SearchIndex: Sendable {
     }
 
     /// The manifest the browser reads first.
-    static func manifest(version: String, results: String, documents: Int, firstTerms: [String], fieldSets: [UInt8], facets: [Facets],
-                         industries: [(id: String, name: String)]) -> [UInt8] {
+    static func manifest(version: String, results: String, documents: Int, firstTerms: [String], shardNames: [String],
+                         fieldSets: [UInt8], facets: [Facets], industries: [(id: String, name: String)]) -> [UInt8] {
         // Facet values per document, run-length encoded: [run length, kind, industry bits, type bits].
         var runs: [[Int]] = []
         for row in facets {
@@ -307,6 +346,7 @@ public struct SearchIndex: Sendable {
             ("results", .string(results)),
             ("documents", .int(documents)),
             ("shards", .strings(firstTerms)),
+            ("files", .strings(shardNames)),
             ("fieldSets", .array(fieldSets.map { .int(Int($0)) })),
             ("weights", .array(SearchField.weights.map { .int($0) })),
             ("kinds", .strings(SearchKind.allCases.map(\.rawValue))),

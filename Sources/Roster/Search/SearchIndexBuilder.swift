@@ -228,18 +228,20 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         postings = []
         shards.finish()
 
-        let version = SearchIndex.version(shards: shards.shards, documentHashes: hashes)
+        let names = SearchIndex.shardNames(shards.shards, documents: documentCount, fieldSets: fieldSets)
+        let version = SearchIndex.version(shardNames: names, documentHashes: hashes)
         let manifest = SearchIndex.manifest(version: version, results: results, documents: documentCount,
-                                            firstTerms: shards.firstTerms, fieldSets: fieldSets, facets: facets,
-                                            industries: industries)
+                                            firstTerms: shards.firstTerms, shardNames: names, fieldSets: fieldSets,
+                                            facets: facets, industries: industries)
         if case .folder(let folder) = output {
-            _ = Array(shards.shards.enumerated()).concurrentMap { shard in
-                folder.write("search/\(version)/t/\(shard.offset).bin", shard.element, kind: "search")
+            _ = Array(zip(names, shards.shards)).concurrentMap { name, shard in
+                folder.write("search/t/\(name).bin", shard, kind: "search")
                 return 0
             }
             folder.write("search/index.json", manifest, kind: "search")
         }
-        return SearchIndex.Files(version: version, results: results, manifest: manifest, shards: shards.shards, documents: files)
+        return SearchIndex.Files(version: version, results: results, manifest: manifest, shards: shards.shards,
+                                 shardNames: names, documents: files)
     }
 }
 

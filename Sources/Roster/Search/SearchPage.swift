@@ -3,7 +3,7 @@ import Foundation
 extension SiteURLs {
     /// The search page, which reads `?q=`.
     public var search: String { basePath + "search/" }
-    /// The search manifest; the files it names live in a versioned folder beside it.
+    /// The search manifest; the files it names live in folders beside it.
     public var searchIndex: String { basePath + "search/index.json" }
 }
 

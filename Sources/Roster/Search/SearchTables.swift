@@ -149,7 +149,7 @@ struct WordTable {
     }
 }
 
-/// A 64-bit FNV-1a hash taken eight bytes at a time: names the index's versioned folder.
+/// A 64-bit FNV-1a hash taken eight bytes at a time: names the index's version and its shard files.
 struct SearchHash {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 

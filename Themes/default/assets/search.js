@@ -219,8 +219,9 @@
   class Index {
     constructor(url) { this.url = url; this.base = url.replace(/[^/]*$/, ""); }
 
-    // The manifest is revalidated on every visit. The shards it names are versioned and never change; a result
-    // file keeps its name while its document keeps its number, so it is asked for with the version as a query.
+    // The manifest is revalidated on every visit. The shards it names are named after what they hold and never
+    // change; a result file keeps its name while its document keeps its number, so it is asked for with the version
+    // as a query.
     load(fresh) {
       if (!this.manifest || fresh) {
         this.manifest = getJSON(this.url, { cache: fresh ? "reload" : "no-cache" }).then((m) => {
@@ -247,7 +248,7 @@
 
     shard(n) {
       if (!this.shards.has(n)) {
-        this.shards.set(n, fetch(this.base + this.m.version + "/t/" + n + ".bin")
+        this.shards.set(n, fetch(this.base + "t/" + this.m.files[n] + ".bin")
           .then((r) => { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); })
           .then((buf) => decodeShard(new Uint8Array(buf), this.m.fieldSets, this.m.documents)));
       }
