@@ -259,12 +259,12 @@ def write_report(rows, meta, out):
 def index_sizes(roster_site, pagefind_site):
     """Bytes on disk: Roster's manifest and term shards, its snippet files; Pagefind's index and fragments."""
     manifest = json.loads((roster_site / "search/index.json").read_text(encoding="utf-8"))
-    folder = roster_site / "search" / manifest["version"]
+    search = roster_site / "search"
     size = lambda files: sum(f.stat().st_size for f in files if f.is_file())
     return {
         "pages": manifest["documents"],
-        "roster_index": (roster_site / "search/index.json").stat().st_size + size((folder / "t").iterdir()),
-        "roster_snippets": size((folder / "d").iterdir()),
+        "roster_index": (search / "index.json").stat().st_size + size(search / "t" / f"{name}.bin" for name in manifest["files"]),
+        "roster_snippets": size((search / manifest["results"] / "d").iterdir()),
         "pagefind_index": size((pagefind_site / "pagefind/index").iterdir()),
         "pagefind_fragments": size((pagefind_site / "pagefind/fragment").iterdir()),
     }

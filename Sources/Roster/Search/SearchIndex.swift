@@ -190,9 +190,9 @@ public struct SearchIndex: Sendable {
 
         /// Adds a term's record, of which the first `headerLength` bytes are the header.
         mutating func append(term: ArraySlice<UInt32>, record: UnsafeBufferPointer<UInt8>, headerLength: Int) {
-            if count > 0 && (body.count >= 4 * shardBytes || body.count >= shardBytes / 8 && closes) { finish() }
+            if count > 0 && (body.count >= 2 * shardBytes || body.count >= shardBytes / 2 && closes) { finish() }
             // The postings' length, not the header's, which depends on the term before.
-            closes = Self.closesAfter(term, recordBytes: record.count - headerLength, shardBytes: shardBytes)
+            closes = Self.closesAfter(term, recordBytes: record.count - headerLength, shardBytes: shardBytes / 2)
             if count == 0 {
                 firstTerms.append(String(unicodeScalars: Array(term))!)
                 SearchIndex.putHeader(term, after: [], into: &body)
