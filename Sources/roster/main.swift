@@ -89,7 +89,7 @@ extension RosterCommand {
             let report = Builder.build(options)
             Terminal.printFindings(report.findings)
             if verbose || report.failure != nil {
-                for step in report.steps {
+                for step in report.steps + [("Whole build (the last steps overlap)", report.totalSeconds)] {
                     let padded = step.name.padding(toLength: 36, withPad: " ", startingAt: 0)
                     Terminal.err("  \(padded) \(String(format: "%8.1f", step.seconds * 1000)) ms")
                 }

@@ -36,17 +36,28 @@ public struct BuildReport: Sendable {
     public var unchanged = 0
     /// Search documents indexed from the search term cache, without rendering their bodies (see `SearchTermCache`).
     public var searchReused = 0
-    public var steps: [(name: String, seconds: Double)] = []
+    /// A named part of the build and how long it took.
+    public typealias Step = (name: String, seconds: Double)
+    /// The build's steps in order; the last few ran side by side in two lanes, so they add up to more than
+    /// `totalSeconds`.
+    public var steps: [Step] = []
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
     public var failure: String?
     public var published = false
-
-    public var totalSeconds: Double { steps.reduce(0) { $0 + $1.seconds } }
+    /// The whole build, start to end.
+    public var totalSeconds: Double = 0
 }
 
 /// `roster build`: load, check, render, publish — a short list of named, timed steps.
 public enum Builder {
     public static func build(_ options: BuildOptions) -> BuildReport {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var report = run(options)
+        report.totalSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return report
+    }
+
+    private static func run(_ options: BuildOptions) -> BuildReport {
         var report = BuildReport()
         var clock = StepClock()
 
@@ -160,11 +171,53 @@ public enum Builder {
             options.cache?.forget(changedFiles)
             return report
         }
-        clock.step("Render industry directories", into: &report) {
+        // The pages that list everything and the search index need nothing from each other: each is made in its
+        // own lane, side by side (on two cores, most of the shorter one's time is saved), and times its own steps.
+        // What to record of the bodies is worked out beside them too; it is written once the site is out.
+        let feedBodies = noticeBodies.all
+        let facts = BodyFactsUpdate()
+        let checked = site
+        let lanes: [@Sendable () -> [BuildReport.Step]] = [
+            { writeListings(context, folder, pages, fingerprints: fingerprints, feedBodies: feedBodies) },
+            { search.map { writeSearch($0, context, folder, fingerprint: everything, cache: searchCache) } ?? [] },
+            { facts.gather(checked, known: knownBodies) },
+        ]
+        report.steps += lanes.concurrentMap { $0() }.flatMap { $0 }
+        if !folder.writeErrors.isEmpty {
+            report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"
+            try? FileManager.default.removeItem(atPath: staging)
+            return report
+        }
+        do {
+            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in
+                try Publisher.publish(staging: staging, to: output, manifest: folder.finish())
+            }
+            report.published = true
+            clock.step("Write the body facts", into: &report) { facts.write(to: bodyFactsPath) }
+        } catch {
+            report.failure = error.message
+            try? FileManager.default.removeItem(atPath: staging)
+        }
+        report.written = folder.writtenByKind
+        report.unchanged = folder.unchanged
+        report.searchReused = search?.reusedCount ?? 0
+        if !options.freesMemory { LeftToExit.keep([site, context, fingerprints, folder, pages, search as Any, knownBodies as Any]) }
+        return report
+    }
+
+    /// The industry directories, lists, home page, calendars, feed, sitemap and open data: the files that list
+    /// everything. One lane of the build (see `build`); returns its timed steps.
+    static func writeListings(_ context: RenderContext, _ folder: OutputFolder, _ pages: PageList, fingerprints: PageFingerprints,
+                              feedBodies: [String: String]) -> [BuildReport.Step] {
+        var lane = BuildReport()
+        var clock = StepClock()
+        let site = context.site
+        let everything = fingerprints.everything
+        clock.step("Render industry directories", into: &lane) {
             render(site.industries, folder, pages, kind: "industry", path: context.urls.industry,
                    fingerprint: { fingerprints.industry($0.id) }) { context.industryPage($0) }
         }
-        clock.step("Render lists and home page", into: &report) {
+        clock.step("Render lists and home page", into: &lane) {
             let lists: [(String, () -> [UInt8])] = [
                 (context.urls.home, context.homePage), (context.urls.industries, context.industriesPage),
                 (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
@@ -177,7 +230,7 @@ public enum Builder {
             }
             folder.write("404.html", kind: "404", fingerprint: everything, unlessKept: context.notFoundPage)
         }
-        clock.step("Write calendars", into: &report) {
+        clock.step("Write calendars", into: &lane) {
             // Not pages: they stay out of the sitemap and are counted as "ics" in the summary.
             for notice in site.notices where context.hasCalendar(notice) {
                 folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics", fingerprint: everything) {
@@ -187,19 +240,8 @@ public enum Builder {
             folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics", fingerprint: everything,
                          unlessKept: context.deadlinesCalendar)
         }
-        if let search {
-            clock.step("Write search index and page", into: &report) {
-                for industry in site.industries { search.add(context.searchDocument(industry: industry)) }
-                search.finish()
-                // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
-                folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: everything)
-                // Whole or absent; a cache that does not match the output is only ever a slower build.
-                if let cache = search.cacheFile() { _ = Publisher.writeAtomically(cache, to: searchCache) } else { unlink(searchCache) }
-            }
-        }
-        clock.step("Write feed, sitemap and open data", into: &report) {
+        clock.step("Write feed, sitemap and open data", into: &lane) {
             // Independent files, made and written side by side (the open data of every case is most of the work).
-            let feedBodies = noticeBodies.all
             let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
                 ("data/cases.json", "data", { context.casesJSON() }),
                 ("data/cases.csv", "data", { context.casesCSV() }),
@@ -214,34 +256,24 @@ public enum Builder {
                 return true
             }
         }
-        if !folder.writeErrors.isEmpty {
-            report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"
-            try? FileManager.default.removeItem(atPath: staging)
-            return report
+        return lane.steps
+    }
+
+    /// The search index: the industries' documents, the shards and manifest, the search page and the term cache
+    /// for the next build. One lane of the build (see `build`); returns its timed steps.
+    static func writeSearch(_ search: SearchIndexBuilder, _ context: RenderContext, _ folder: OutputFolder,
+                            fingerprint everything: UInt64, cache: String) -> [BuildReport.Step] {
+        var lane = BuildReport()
+        var clock = StepClock()
+        clock.step("Write search index and page", into: &lane) {
+            for industry in context.site.industries { search.add(context.searchDocument(industry: industry)) }
+            search.finish()
+            // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
+            folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: everything)
+            // Whole or absent; a cache that does not match the output is only ever a slower build.
+            if let file = search.cacheFile() { _ = Publisher.writeAtomically(file, to: cache) } else { unlink(cache) }
         }
-        do {
-            try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in
-                try Publisher.publish(staging: staging, to: output, manifest: folder.finish())
-            }
-            report.published = true
-            clock.step("Write the body facts", into: &report) {
-                // Written once every body passed every check and the site is out; whole or absent.
-                let facts = BodyFacts(site: site)
-                if facts.entries.isEmpty {
-                    unlink(bodyFactsPath)
-                } else if facts != knownBodies {
-                    _ = Publisher.writeAtomically(facts.serialized(), to: bodyFactsPath)
-                }
-            }
-        } catch {
-            report.failure = error.message
-            try? FileManager.default.removeItem(atPath: staging)
-        }
-        report.written = folder.writtenByKind
-        report.unchanged = folder.unchanged
-        report.searchReused = search?.reusedCount ?? 0
-        if !options.freesMemory { LeftToExit.keep([site, context, fingerprints, folder, pages, search as Any, knownBodies as Any]) }
-        return report
+        return lane.steps
     }
 
     /// Refuses output folders that would overwrite the sources.
@@ -278,6 +310,29 @@ public enum Builder {
         private var bodies: [String: String] = [:]
         func set(_ id: String, _ html: String) { lock.lock(); bodies[id] = html; lock.unlock() }
         var all: [String: String] { lock.lock(); defer { lock.unlock() }; return bodies }
+    }
+
+    /// The body facts the next build will read: worked out in a lane of the build, written after it published
+    /// (only then has every body passed every check), whole or absent.
+    final class BodyFactsUpdate: @unchecked Sendable {
+        /// The new file's bytes; nil to keep the file as it is, empty to remove it.
+        private var bytes: [UInt8]?
+
+        /// Works out the facts of `site`, and whether they differ from the `known` ones; returns its timed step.
+        func gather(_ site: Site, known: BodyFacts?) -> [BuildReport.Step] {
+            var lane = BuildReport()
+            var clock = StepClock()
+            clock.step("Gather the body facts", into: &lane) {
+                let facts = BodyFacts(site: site)
+                if facts.entries.isEmpty { bytes = [] } else if facts != known { bytes = facts.serialized() }
+            }
+            return lane.steps
+        }
+
+        func write(to path: String) {
+            guard let bytes else { return }
+            if bytes.isEmpty { unlink(path) } else { _ = Publisher.writeAtomically(bytes, to: path) }
+        }
     }
 
     /// Content files whose bodies changed on disk between loading and rendering, filled from several threads.

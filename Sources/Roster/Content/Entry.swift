@@ -110,7 +110,7 @@ public struct MarkdownBody: Sendable {
     /// Lets the text go, to be read again from `path` at `offset` when needed: only when `bytes` (the whole file
     /// as loaded) end with exactly the body's bytes, which is the case unless the body was normalised when decoded
     /// (CRLF line ends), and then the text stays held. `changed` is the file's status-change time as read.
-    mutating func release(path: String, fileBytes bytes: [UInt8], changed: Int64) {
+    mutating func release(path: String, fileBytes bytes: [UInt8], changed: Int64, frontMatter: [UInt8] = []) {
         guard case .held(var text) = storage, !text.isEmpty else { return }
         let file: BodyFile? = text.withUTF8 { body in
             guard body.count <= bytes.count else { return nil }
@@ -120,7 +120,7 @@ public struct MarkdownBody: Sendable {
             }
             guard matches else { return nil }
             return BodyFile(path: path, offset: offset, length: body.count, hash: ContentHash.fast(UnsafeRawBufferPointer(body)),
-                            changed: changed)
+                            changed: changed, frontMatter: frontMatter)
         }
         if let file { storage = .file(file) }
     }
@@ -137,6 +137,9 @@ struct BodyFile: Sendable {
     var hash: UInt64
     /// The file's status-change time (ns) when it was read: unlike the modification time, no one can set it back.
     var changed: Int64
+    /// The file's front matter as the loader parsed it (``ContentValue/encode(into:)``), kept for the body facts,
+    /// so the next build need not read an unchanged file at all; empty when unknown.
+    var frontMatter: [UInt8] = []
 
     /// The body's text, or nil if the file cannot be read or no longer holds the same bytes there.
     func read() -> String? {

@@ -1,20 +1,22 @@
 import Foundation
 
-/// What the last build learned of each content file's Markdown body, so the next build can load an unchanged file
-/// by reading its front matter alone.
+/// What the last build learned of each Markdown content file, so the next build can load an unchanged file
+/// without reading it.
 ///
 /// Loading read every byte of every file and passed over each body five times (UTF-8, hidden characters,
 /// placeholders, limits, links): most of a rebuild's loading, for bodies that had not changed. For each body the
 /// last build read again from its file (see ``MarkdownBody``) this keeps the file's stamp (path, size, inode,
 /// modification time: what page fingerprints trust too), where the body starts, its length, the hash of its bytes,
-/// its first line and its links. A file with the same stamp and status-change time is read up to the body and the
-/// body is taken from here; anything else is read whole. Facts written by another `roster` program are not used.
+/// its first line, its links and its front matter as parsed (``ContentValue/encode(into:)``). A file with the same
+/// stamp and status-change time is not read at all: its front matter is decoded from here (reading and parsing
+/// 22,200 front matters was most of a rebuild's loading) and its body described from here, to be read when its
+/// page is made; anything else is read whole. Facts written by another `roster` program are not used.
 /// The file is written after a build that published, when every body had passed every check; one that does not
 /// read back whole (sealed, see ``ByteWriter``) is not used.
 ///
 /// Layout: the magic line, the program's stamp; per file its path, stamp, offset, length, hash, first line,
-/// status-change time and links (each its URL, line and whether an image), numbers as LEB128 varints, hashes and
-/// times as 8 bytes little-endian; then the seal.
+/// status-change time, links (each its URL, line and whether an image) and front matter (length-prefixed), numbers
+/// as LEB128 varints, hashes and times as 8 bytes little-endian; then the seal.
 struct BodyFacts: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
         var stamp: UInt64
@@ -25,12 +27,14 @@ struct BodyFacts: Sendable, Equatable {
         var links: [Markdown.Link]
         /// The file's status-change time (ns): an edit that set the modification time back still changes it.
         var changed: Int64
+        /// The front matter as parsed, encoded; empty when unknown (the file is then read up to its body).
+        var frontMatter: [UInt8] = []
     }
 
     /// Content path (`Content/cases/x.md`) → what its body was.
     var entries: [String: Entry] = [:]
 
-    static let magic = Array("roster body facts 3\n".utf8)
+    static let magic = Array("roster body facts 4\n".utf8)
 
     /// Facts are only as good as the checks that made them: those of another `roster` program are not used.
     static let program = PageFingerprints.programStamp
@@ -48,7 +52,8 @@ struct BodyFacts: Sendable, Equatable {
         func add(_ body: MarkdownBody, _ source: EntrySource) {
             guard let file = body.file, let links = body.links, body.withinLimits, source.stamp != 0 else { return }
             entries[source.location.file] = Entry(stamp: source.stamp, offset: file.offset, length: file.length, hash: file.hash,
-                                                  firstLine: body.firstLine, links: links, changed: file.changed)
+                                                  firstLine: body.firstLine, links: links, changed: file.changed,
+                                                  frontMatter: file.frontMatter)
         }
         for provider in site.providers { add(provider.body, provider.source) }
         for item in site.cases { add(item.body, item.source) }
@@ -65,7 +70,7 @@ struct BodyFacts: Sendable, Equatable {
     /// The file's bytes; `program` is the stamp of the `roster` program writing it.
     func serialized(program: UInt64 = BodyFacts.program) -> [UInt8] {
         var out = Self.magic
-        out.reserveCapacity(entries.count * 80)
+        out.reserveCapacity(entries.count * 600)
         ByteWriter.fixed(program, into: &out)
         SearchIndex.putVarint(entries.count, into: &out)
         for (path, entry) in entries {
@@ -82,6 +87,7 @@ struct BodyFacts: Sendable, Equatable {
                 SearchIndex.putVarint(link.line, into: &out)
                 out.append(link.isImage ? 1 : 0)
             }
+            ByteWriter.lengthPrefixed(entry.frontMatter, into: &out)
         }
         ByteWriter.seal(&out)
         return out
@@ -105,8 +111,9 @@ struct BodyFacts: Sendable, Equatable {
                       image <= 1 else { return nil }
                 links.append(Markdown.Link(url: url, line: line, isImage: image == 1))
             }
+            guard let frontMatterLength = reader.varint(), let frontMatter = reader.take(frontMatterLength) else { return nil }
             facts.entries[path] = Entry(stamp: stamp, offset: offset, length: length, hash: hash, firstLine: firstLine, links: links,
-                                        changed: Int64(bitPattern: changed))
+                                        changed: Int64(bitPattern: changed), frontMatter: Array(frontMatter))
         }
         return reader.atEnd ? facts : nil
     }

@@ -51,6 +51,13 @@ enum FileSystem {
         return .bytes(bytes, info)
     }
 
+    /// The `stat` of `path` (relative to the folder open as `directory`), not following a final symbolic link;
+    /// nil when there is nothing there.
+    static func status(_ path: String, relativeTo directory: Int32 = AT_FDCWD) -> stat? {
+        var info = stat()
+        return fstatat(directory, path, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+    }
+
     /// A folder opened for ``read(_:relativeTo:limit:)``; -1 if it cannot be.
     static func openDirectory(_ path: String) -> Int32 {
         open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

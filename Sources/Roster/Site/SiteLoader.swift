@@ -6,6 +6,8 @@ public enum SiteLoader {
     public struct Result: Sendable {
         public var site: Site?
         public var findings: [Finding]
+        /// Content files decoded from the body facts without being read (see ``BodyFacts``).
+        public var unread = 0
     }
 
     /// Reads and decodes all content under `root/Content`, in parallel across files.
@@ -60,7 +62,7 @@ public enum SiteLoader {
         guard let config else { return Result(site: nil, findings: findings.all) }
         let site = Site(root: root, config: config, industries: industries, providers: providers.entries, cases: cases.entries,
                         notices: notices.entries, calendar: calendar, mediaFiles: media.files, mediaSizes: media.sizes)
-        return Result(site: site, findings: findings.all)
+        return Result(site: site, findings: findings.all, unread: providers.unread + cases.unread + notices.unread)
     }
 
     // MARK: - Files
@@ -121,6 +123,10 @@ public enum SiteLoader {
         var findings: [Finding] = []
         /// `【待填写…】` marks left from `roster new`, found while the file's bytes are at hand.
         var placeholders: [Finding] = []
+        /// A Markdown file's front matter as parsed (``ContentValue/encode(into:)``), for the body facts.
+        var frontMatter: [UInt8] = []
+        /// Files decoded from the body facts without being read.
+        var unread = 0
     }
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings.
@@ -142,6 +148,7 @@ public enum SiteLoader {
             while let entry = results[i].entries.popLast() { out.entries.append(entry) }
             out.findings.append(contentsOf: results[i].findings)
             out.placeholders.append(contentsOf: results[i].placeholders)
+            out.unread += results[i].unread
         }
         return out
     }
@@ -165,6 +172,9 @@ public enum SiteLoader {
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
+        }
+        if let known, let decoded = decodeUnread(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, decode: decode) {
+            return decoded
         }
         // The size is judged before reading, so a huge file costs no memory.
         // A Markdown file unchanged since the last build (same stamp and size) is read up to its body only.
@@ -197,18 +207,58 @@ public enum SiteLoader {
                         return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, decode: decode)
                     }
                     body = MarkdownBody(file: BodyFile(path: file.absolutePath, offset: known.offset, length: known.length,
-                                                       hash: known.hash, changed: known.changed),
+                                                       hash: known.hash, changed: known.changed, frontMatter: decoded.frontMatter),
                                         firstLine: known.firstLine, links: known.links)
                 } else {
                     // The rules need only the body's links: found now, while the text is at hand, and then the text
                     // is let go, to be read again where its page is made (see MarkdownBody).
                     if body.links == nil { body.links = linkFinder.links(in: body) }
-                    body.release(path: file.absolutePath, fileBytes: bytes, changed: BodyFacts.changeTime(info))
+                    body.release(path: file.absolutePath, fileBytes: bytes, changed: BodyFacts.changeTime(info),
+                                 frontMatter: decoded.frontMatter)
                 }
                 decoded.entries[index].body = body
             }
             return decoded
         }
+    }
+
+    /// Decodes a Markdown file the last build checked whole and that has not changed since (same stamp, size and
+    /// status-change time) without reading it: its front matter as the body facts keep it, parsed, and its body
+    /// as they describe it. Nil when the facts do not describe the file as it is now; it is then read.
+    ///
+    /// Everything the file alone decides (UTF-8, hidden characters, placeholders, YAML, limits) passed in that
+    /// build, or it would not have published; what the schema and the rules say is worked out again here and later.
+    private static func decodeUnread<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, stamp: UInt64?, what: String,
+                                                      keys: [String], known: BodyFacts.Entry,
+                                                      decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T>? {
+        guard file.name.hasSuffix(".md"), !known.frontMatter.isEmpty, known.length > 0,
+              let info = folder >= 0 ? FileSystem.status(file.name, relativeTo: folder) : FileSystem.status(file.absolutePath),
+              info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == known.offset + known.length,
+              BodyFacts.changeTime(info) == known.changed else { return nil }
+        let fileStamp = stamp ?? FileStamp.of(info, named: file.relativePath)
+        guard fileStamp == known.stamp, let value = ContentValue(encoded: known.frontMatter) else { return nil }
+        let body = MarkdownBody(file: BodyFile(path: file.absolutePath, offset: known.offset, length: known.length, hash: known.hash,
+                                               changed: known.changed, frontMatter: known.frontMatter),
+                                firstLine: known.firstLine, links: known.links)
+        let reader = FieldReader(file: file.relativePath)
+        var result = Decoded<T>()
+        if var entry = decodeMarkdownEntry(value, body: body, relativePath: file.relativePath, what: what, keys: keys,
+                                           reader: reader, decode: decode) {
+            entry.source.stamp = fileStamp
+            result.entries.append(entry)
+        }
+        result.findings = reader.findings
+        result.frontMatter = known.frontMatter
+        result.unread = 1
+        return result
+    }
+
+    /// Decodes a Markdown file's entry from its parsed front matter and its body; findings go to `reader`.
+    private static func decodeMarkdownEntry<T>(_ value: ContentValue, body: MarkdownBody, relativePath: String, what: String,
+                                               keys: [String], reader: FieldReader,
+                                               decode: (ContentObject, String, MarkdownBody) -> T?) -> T? {
+        guard let object = reader.object(value, what: what, keys: keys) else { return nil }
+        return decodeEntry(object, stem: relativePath.lastPathComponent.deletingPathExtension, body: body, decode: decode)
     }
 
     /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
@@ -272,8 +322,11 @@ public enum SiteLoader {
             } else {
                 body.withinLimits = true
             }
-            if let object = reader.object(value, what: what, keys: keys),
-               let entry = decodeEntry(object, stem: stem, body: body, decode: decode) {
+            var encoded: [UInt8] = []
+            value.encode(into: &encoded)
+            result.frontMatter = encoded
+            if let entry = decodeMarkdownEntry(value, body: body, relativePath: relativePath, what: what, keys: keys,
+                                               reader: reader, decode: decode) {
                 result.entries.append(entry)
             }
         }
