@@ -61,14 +61,17 @@ public enum Builder {
         var report = BuildReport()
         var clock = StepClock()
 
-        // Files unchanged since the last build are read up to their bodies, which it checked (see BodyFacts).
+        // Files unchanged since the last build are not read (see BodyFacts). What the last build learned of the
+        // bodies and of each page's search terms is read on other threads while the folders are listed and the
+        // content loads.
         let bodyFactsPath = Publisher.bodyFactsPath(of: options.outputPath)
-        let knownBodies = clock.step("Read the body facts", into: &report) {
-            BodyFacts.read(bodyFactsPath)
-        }
+        let searchCache = Publisher.searchCachePath(of: options.outputPath)
+        let readFacts = Background { BodyFacts.read(bodyFactsPath) }
+        let cachedTerms = Background { SearchTermCache.read(searchCache) }
         let loaded = clock.step("Load content", into: &report) {
-            SiteLoader.load(root: options.root, cache: options.cache, bodies: knownBodies)
+            SiteLoader.load(root: options.root, cache: options.cache, bodies: { readFacts.value })
         }
+        let knownBodies = readFacts.value
         report.findings = loaded.findings
         guard var site = loaded.site else { return report }
         if let baseURL = options.baseURL { site.config.override(baseURL: baseURL) }
@@ -117,9 +120,8 @@ public enum Builder {
         // Each body is rendered from Markdown right where its page is made, on the same thread, given to the search
         // index (when it is made again) and dropped: bodies are never all held at once.
         // A document whose inputs did not change is indexed from what the last build read from it, without its body.
-        let searchCache = Publisher.searchCachePath(of: output)
         let search = searchKept ? nil : clock.step("Read the search term cache", into: &report) {
-            context.searchIndexBuilder(folder: folder, cache: SearchTermCache.read(searchCache))
+            context.searchIndexBuilder(folder: folder, cache: cachedTerms.value)
         }
         var searchProvider: (@Sendable (Provider, String, UInt64) -> Void)?
         var searchCase: (@Sendable (Case, String, UInt64) -> Void)?

@@ -18,6 +18,11 @@ public enum SiteLoader {
     /// ``load(root:cache:)``, where `bodies` (what the last build learned of each body, see ``BodyFacts``) lets an
     /// unchanged file be read up to its body only.
     static func load(root: String, cache: LoadCache?, bodies: BodyFacts?) -> Result {
+        load(root: root, cache: cache, bodies: { bodies })
+    }
+
+    /// `bodies` is asked for once the folders are listed, so it can be read meanwhile (see `Builder`).
+    static func load(root: String, cache: LoadCache?, bodies knownBodies: () -> BodyFacts?) -> Result {
         let content = root.appendingPath("Content")
         var findings = FindingList()
         guard FileSystem.isDirectory(content) else {
@@ -41,6 +46,7 @@ public enum SiteLoader {
         let caseFiles = listEntries(content, "cases", extensions: ["md", "json"], findings: &findings)
         let noticeFiles = listEntries(content, "notices", extensions: ["md", "json"], findings: &findings)
 
+        let bodies = knownBodies()
         let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache, bodies: bodies,
                                   decode: Provider.decode)
         let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, bodies: bodies, decode: Case.decode)
