@@ -85,9 +85,13 @@ struct BodyReadingTests {
     @Test("what a build learned of the bodies reads back whole; a damaged or truncated file is refused")
     func factsRoundTrip() throws {
         let site = try TestSite(["Content/providers/p.md": providerFile(name: "甲服务商", body: body)])
-        let facts = BodyFacts(site: try #require(site.load().site))
+        let loaded = try #require(site.load().site)
+        let facts = BodyFacts(site: loaded, readSince: BodyFacts.now() + 2 * BodyFacts.racyMargin)
         let entry = try #require(facts.entries["Content/providers/p.md"])
-        #expect(entry.length == body.utf8.count)
+        #expect(entry.length == body.utf8.count && !entry.frontMatter.isEmpty)
+        // Read less than a second after it changed, the file is "racily clean": an edit in the same tick of the
+        // file system's clock would not show in its times, so its front matter is not kept for the next build.
+        #expect(BodyFacts(site: loaded, readSince: BodyFacts.now()).entries["Content/providers/p.md"]?.frontMatter.isEmpty == true)
         #expect(entry.links == [Markdown.Link(url: "/providers/p/", line: 1, isImage: false)])
         let bytes = facts.serialized()
         #expect(BodyFacts.parse(bytes) == facts)
@@ -146,6 +150,11 @@ struct BodyReadingTests {
     @Test("a rebuild reads no unchanged file and gives the site a build from nothing gives")
     func rebuildFromFacts() throws {
         let site = try TestSite(copying: ["Content", "Themes"])
+        #expect(site.build(now: "2024-02-10").published)
+        // Files copied less than a second before the first build are racily clean there (see BodyFacts.racyMargin):
+        // the facts keep their front matter from a build that reads them over a second after they were written.
+        #expect(BodyFacts.read(site.root + "/.Site.bodies")?.entries.values.allSatisfy { $0.frontMatter.isEmpty } == true)
+        Thread.sleep(forTimeInterval: 1.1)
         #expect(site.build(now: "2024-02-10").published)
         let facts = try #require(BodyFacts.read(site.root + "/.Site.bodies"))
         let cases = try FileManager.default.contentsOfDirectory(atPath: site.root + "/Content/cases").filter { $0.hasSuffix(".md") }

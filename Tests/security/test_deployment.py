@@ -5,6 +5,7 @@ browser log on: the strict Content-Security-Policy must report no violation (and
 script must report one, so the check is known to see violations). Skips when nginx or Chromium is missing on a
 developer machine; fails instead when CI is set.
 """
+import json
 import os
 import re
 import shutil
@@ -134,6 +135,9 @@ def test_security_headers_on_every_kind_of_file(server):
         "/dx/media/covers/warehouse.svg": ("image/svg+xml; charset=utf-8", "max-age=86400"),
         "/dx/robots.txt": ("text/plain; charset=utf-8", "max-age=300"),
     }
+    # Search shards are named after what they hold: cached for ever, like the hashed assets.
+    shard = json.loads((site / "search" / "index.json").read_text(encoding="utf-8"))["files"][0]
+    expected[f"/dx/search/t/{shard}.bin"] = ("application/octet-stream", "max-age=31536000, immutable")
     for ics in sorted(site.rglob("*.ics"))[:1]:  # calendar files, once the notices issue adds them
         expected["/dx/" + str(ics.relative_to(site))] = ("text/calendar; charset=utf-8", "max-age=300")
     for path, (content_type, cache) in expected.items():

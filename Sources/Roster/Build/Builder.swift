@@ -38,7 +38,7 @@ public struct BuildReport: Sendable {
     public var searchReused = 0
     /// A named part of the build and how long it took.
     public typealias Step = (name: String, seconds: Double)
-    /// The build's steps in order; the last few ran side by side in two lanes, so they add up to more than
+    /// The build's steps in order; the last few ran side by side in lanes, so they add up to more than
     /// `totalSeconds`.
     public var steps: [Step] = []
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
@@ -68,6 +68,11 @@ public enum Builder {
         let searchCache = Publisher.searchCachePath(of: options.outputPath)
         let readFacts = Background { BodyFacts.read(bodyFactsPath) }
         let cachedTerms = Background { SearchTermCache.read(searchCache) }
+        // So are the manifests of the published site and of the one before, checked against their folders.
+        let output = options.outputPath
+        let previousGeneration = Background { Publisher.inspectPrevious(of: output) }
+        let publishedGeneration = Background { Publisher.published(output) }
+        let loadStarted = BodyFacts.now()
         let loaded = clock.step("Load content", into: &report) {
             SiteLoader.load(root: options.root, cache: options.cache, bodies: { readFacts.value })
         }
@@ -84,7 +89,6 @@ public enum Builder {
         report.findings += themeFindings
         guard let theme, report.findings.errorCount == 0 else { return report }
 
-        let output = options.outputPath
         if let problem = unsafeOutput(output, root: options.root) {
             report.failure = problem
             return report
@@ -94,12 +98,12 @@ public enum Builder {
         do {
             // The generation before the published one is reused when it is untouched (see OutputManifest).
             let claimed = try clock.step("Claim a folder to build into", into: &report) { () throws(Publisher.Failure) in
-                try Publisher.makeStaging(for: output)
+                try Publisher.makeStaging(for: output, inspected: previousGeneration.value)
             }
             staging = claimed.path
             // Each provider, case and notice has a page and a search result file; lists and assets are few.
             let entries = site.providers.count + site.cases.count + site.notices.count
-            folder = OutputFolder(path: staging, previous: claimed.holds, published: Publisher.published(output),
+            folder = OutputFolder(path: staging, previous: claimed.holds, published: publishedGeneration.value,
                                   expectedFiles: 2 * entries + 1_000)
         } catch {
             report.failure = error.message
@@ -182,7 +186,7 @@ public enum Builder {
         let lanes: [@Sendable () -> [BuildReport.Step]] = [
             { writeListings(context, folder, pages, fingerprints: fingerprints, feedBodies: feedBodies) },
             { search.map { writeSearch($0, context, folder, fingerprint: everything, cache: searchCache) } ?? [] },
-            { facts.gather(checked, known: knownBodies) },
+            { facts.gather(checked, readSince: loadStarted, known: knownBodies) },
         ]
         report.steps += lanes.concurrentMap { $0() }.flatMap { $0 }
         if !folder.writeErrors.isEmpty {
@@ -320,13 +324,20 @@ public enum Builder {
         /// The new file's bytes; nil to keep the file as it is, empty to remove it.
         private var bytes: [UInt8]?
 
-        /// Works out the facts of `site`, and whether they differ from the `known` ones; returns its timed step.
-        func gather(_ site: Site, known: BodyFacts?) -> [BuildReport.Step] {
+        /// Works out the facts of `site`, read from `readSince` on, and whether they differ from the `known` ones;
+        /// returns its timed step.
+        func gather(_ site: Site, readSince: Int64, known: BodyFacts?) -> [BuildReport.Step] {
             var lane = BuildReport()
             var clock = StepClock()
             clock.step("Gather the body facts", into: &lane) {
-                let facts = BodyFacts(site: site)
-                if facts.entries.isEmpty { bytes = [] } else if facts != known { bytes = facts.serialized() }
+                var facts = BodyFacts(site: site, readSince: readSince)
+                if facts.entries.isEmpty {
+                    bytes = []
+                } else {
+                    // Equal facts but for when they were read need not be written again.
+                    if let known, facts.entries == known.entries { facts.readSince = known.readSince }
+                    if facts != known { bytes = facts.serialized() }
+                }
             }
             return lane.steps
         }

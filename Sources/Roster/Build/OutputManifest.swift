@@ -128,15 +128,24 @@ struct OutputManifest: Sendable, Equatable {
     /// A folder's modification time changes when an entry is added to it or removed from it, so an extra file
     /// (a hand-made `.gz`, say) is noticed without listing every folder.
     func matches(folder root: String) -> Bool {
-        let folderEntries = Array(folders)
-        let fileEntries = Array(files)
-        guard !folderEntries.isEmpty else { return false }
         // Paths are looked up from the folder's own descriptor: shorter walks, and no full path made per entry.
         let descriptor = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
+        return matches(descriptor: descriptor)
+    }
+
+    /// ``matches(folder:)`` for the folder open as `descriptor`; `parallel` spreads the checks over the cores,
+    /// which a check made beside other work (see ``Publisher/inspectPrevious(of:)``) leaves to that work.
+    func matches(descriptor: Int32, parallel: Bool = true) -> Bool {
+        let folderEntries = Array(folders)
+        let fileEntries = Array(files)
+        guard !folderEntries.isEmpty else { return false }
         let chunk = 2048
-        let folderChecks = stride(from: 0, to: folderEntries.count, by: chunk).map { $0 }.concurrentMap { start in
+        func each(_ starts: [Int], _ check: @Sendable (Int) -> Bool) -> [Bool] {
+            parallel ? starts.concurrentMap(check) : starts.map(check)
+        }
+        let folderChecks = each(stride(from: 0, to: folderEntries.count, by: chunk).map { $0 }) { start in
             for (path, entry) in folderEntries[start..<min(start + chunk, folderEntries.count)] {
                 guard let found = Self.stat(path.isEmpty ? "." : path, in: descriptor, directory: true),
                       found.inode == entry.inode, found.modified == entry.modified else { return false }
@@ -144,7 +153,7 @@ struct OutputManifest: Sendable, Equatable {
             return true
         }
         guard !folderChecks.contains(false) else { return false }
-        let fileChecks = stride(from: 0, to: fileEntries.count, by: chunk).map { $0 }.concurrentMap { start in
+        let fileChecks = each(stride(from: 0, to: fileEntries.count, by: chunk).map { $0 }) { start in
             for (path, entry) in fileEntries[start..<min(start + chunk, fileEntries.count)] {
                 guard let found = Self.stat(path, in: descriptor, directory: false),
                       found.inode == entry.inode, found.modified == entry.modified, found.size == entry.size else { return false }

@@ -9,11 +9,41 @@ enum Publisher {
 
     struct Failure: Error { var message: String }
 
+    /// The previous generation as found before the build claims it: its manifest, whether the folder matched it
+    /// file for file, and which folder that was (device and inode), so the claim need not check it again.
+    struct Inspected: Sendable {
+        var manifest: OutputManifest
+        var matched: Bool
+        var device: UInt64
+        var inode: UInt64
+
+        /// Whether `path` is the folder that was inspected.
+        func isFolder(at path: String) -> Bool {
+            guard let info = FileSystem.status(path), info.st_mode & S_IFMT == S_IFDIR else { return false }
+            return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+        }
+    }
+
+    /// Reads the previous generation's manifest and checks the folder against it, touching nothing: done while
+    /// the content loads (see `Builder`), it spares the claim its longest part (67,000 `fstatat` at 20,000 cases).
+    static func inspectPrevious(of output: String) -> Inspected? {
+        let previous = previousGeneration(of: output)
+        let descriptor = open(previous, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0,
+              let manifest = FileSystem.read(previous + ".manifest").flatMap(OutputManifest.parse) else { return nil }
+        return Inspected(manifest: manifest, matched: manifest.matches(descriptor: descriptor, parallel: false), device: UInt64(info.st_dev),
+                         inode: UInt64(info.st_ino))
+    }
+
     /// A staging folder beside `output`, on the same file system so the swap is a rename, with what it holds.
     ///
     /// The previous generation (the site the last build replaced) is reused when its manifest still describes it
-    /// exactly; otherwise it is deleted and the build starts from an empty folder.
-    static func makeStaging(for output: String) throws(Failure) -> (path: String, holds: OutputManifest?) {
+    /// exactly; otherwise it is deleted and the build starts from an empty folder. `inspected` is what
+    /// ``inspectPrevious(of:)`` found earlier in this build: used when the folder claimed is the one it checked.
+    static func makeStaging(for output: String, inspected: Inspected? = nil) throws(Failure) -> (path: String, holds: OutputManifest?) {
         let parent = output.parentPath
         let name = output.lastPathComponent
         cleanStale(parent: parent, name: name)
@@ -22,12 +52,16 @@ enum Publisher {
         let previous = previousGeneration(of: output)
         let manifestPath = previous + ".manifest"
         if FileSystem.isDirectory(previous), !FileSystem.isSymlink(previous) {
-            let manifest = FileSystem.read(manifestPath).flatMap(OutputManifest.parse)
+            let manifest = inspected?.manifest ?? FileSystem.read(manifestPath).flatMap(OutputManifest.parse)
             // Claim it first (a rename), then drop its manifest: a build killed from here on leaves an orphan
             // staging folder, which the next build deletes, never a manifest that no longer tells the truth.
             if let manifest, rename(previous, staging) == 0 {
                 unlink(manifestPath)
-                if manifest.matches(folder: staging) { return (staging, manifest) }
+                if let inspected, inspected.isFolder(at: staging) {
+                    if inspected.matched { return (staging, manifest) }
+                } else if manifest.matches(folder: staging) {
+                    return (staging, manifest)
+                }
                 try? FileManager.default.removeItem(atPath: staging)
             } else {
                 unlink(manifestPath)

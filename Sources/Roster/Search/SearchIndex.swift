@@ -160,9 +160,9 @@ public struct SearchIndex: Sendable {
     /// its postings (`encodePostings`), so that records can be made in parallel; a term that opens a shard has its
     /// header written again, after nothing.
     ///
-    /// Where a shard ends depends on the terms at that place, not on the sizes of the shards before it: a shard
-    /// closes after a term with a chance of its postings' length in `shardBytes`, drawn from a hash of the term
-    /// (`closesAfter`), once it holds an eighth of `shardBytes`; and wherever it has grown to four times
+    /// Where a shard ends depends on the terms at that place, not on the sizes of the shards before it: once it
+    /// holds half of `shardBytes`, a shard closes after a term with a chance of its postings' length in half of
+    /// `shardBytes`, drawn from a hash of the term (`closesAfter`); and wherever it has grown to twice
     /// `shardBytes`. An edit that changes the postings of a few terms then changes the shards holding those terms
     /// and no other, so a rebuild writes a few files instead of every shard (with cuts by size alone, one longer
     /// list moved every boundary after it).
@@ -312,6 +312,7 @@ public struct SearchIndex: Sendable {
         var context = SearchHash()
         context.add(Array("shard 1\n".utf8))
         context.add(UInt64(documents))
+        context.add(UInt64(fieldSets.count))  // so that no field set can pass for the shard's first byte
         context.add(fieldSets)
         return shards.map { shard in
             var hash = context

@@ -14,7 +14,7 @@ import Foundation
 /// The file is written after a build that published, when every body had passed every check; one that does not
 /// read back whole (sealed, see ``ByteWriter``) is not used.
 ///
-/// Layout: the magic line, the program's stamp; per file its path, stamp, offset, length, hash, first line,
+/// Layout: the magic line, the program's stamp, when the content was read; per file its path, stamp, offset, length, hash, first line,
 /// status-change time, links (each its URL, line and whether an image) and front matter (length-prefixed), numbers
 /// as LEB128 varints, hashes and times as 8 bytes little-endian; then the seal.
 struct BodyFacts: Sendable, Equatable {
@@ -33,8 +33,22 @@ struct BodyFacts: Sendable, Equatable {
 
     /// Content path (`Content/cases/x.md`) → what its body was.
     var entries: [String: Entry] = [:]
+    /// When the build that learned these facts began reading the content (wall clock, ns).
+    var readSince: Int64 = 0
 
-    static let magic = Array("roster body facts 4\n".utf8)
+    static let magic = Array("roster body facts 5\n".utf8)
+
+    /// A file whose status changed this little before the content was read is "racily clean", as git says: an
+    /// edit in the same tick of the file system's clock, after the read, would leave its times as they were. Its
+    /// front matter is not kept for the next build, which reads the file again (its body is checked by its hash).
+    static let racyMargin: Int64 = 1_000_000_000
+
+    /// The wall clock in nanoseconds, as file times are given.
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
 
     /// Facts are only as good as the checks that made them: those of another `roster` program are not used.
     static let program = PageFingerprints.programStamp
@@ -47,20 +61,26 @@ struct BodyFacts: Sendable, Equatable {
     /// Bounds a checksummed but ill-formed file could break (sums that overflow): a body lies within a content file.
     private static let largestLine = 10_000_000
 
-    /// The facts of every body in `site` that is read again from its file (those were checked whole).
-    init(site: Site) {
+    /// The facts of every body in `site` that is read again from its file (those were checked whole); the content
+    /// was read from `readSince` on.
+    init(site: Site, readSince: Int64) {
+        self.readSince = readSince
         func add(_ body: MarkdownBody, _ source: EntrySource) {
             guard let file = body.file, let links = body.links, body.withinLimits, source.stamp != 0 else { return }
+            let racy = file.changed >= readSince - Self.racyMargin
             entries[source.location.file] = Entry(stamp: source.stamp, offset: file.offset, length: file.length, hash: file.hash,
                                                   firstLine: body.firstLine, links: links, changed: file.changed,
-                                                  frontMatter: file.frontMatter)
+                                                  frontMatter: racy ? [] : file.frontMatter)
         }
         for provider in site.providers { add(provider.body, provider.source) }
         for item in site.cases { add(item.body, item.source) }
         for notice in site.notices { add(notice.body, notice.source) }
     }
 
-    init(entries: [String: Entry] = [:]) { self.entries = entries }
+    init(entries: [String: Entry] = [:], readSince: Int64 = 0) {
+        self.entries = entries
+        self.readSince = readSince
+    }
 
     /// The facts in the file at `path`, or nil when there is none or it does not read back whole.
     static func read(_ path: String) -> BodyFacts? {
@@ -72,6 +92,7 @@ struct BodyFacts: Sendable, Equatable {
         var out = Self.magic
         out.reserveCapacity(entries.count * 600)
         ByteWriter.fixed(program, into: &out)
+        ByteWriter.fixed(UInt64(bitPattern: readSince), into: &out)
         SearchIndex.putVarint(entries.count, into: &out)
         for (path, entry) in entries {
             ByteWriter.lengthPrefixed(path.utf8, into: &out)
@@ -97,8 +118,8 @@ struct BodyFacts: Sendable, Equatable {
     static func parse(_ bytes: [UInt8], program: UInt64 = BodyFacts.program) -> BodyFacts? {
         guard let end = ByteReader.sealedEnd(of: bytes), end >= magic.count, bytes.starts(with: magic) else { return nil }
         var reader = ByteReader(bytes, from: magic.count, to: end)
-        guard reader.fixed() == program, let count = reader.varint(), count <= end else { return nil }
-        var facts = BodyFacts()
+        guard reader.fixed() == program, let readSince = reader.fixed(), let count = reader.varint(), count <= end else { return nil }
+        var facts = BodyFacts(readSince: Int64(bitPattern: readSince))
         facts.entries.reserveCapacity(count)
         for _ in 0..<count {
             guard let path = reader.text(), let stamp = reader.fixed(), let offset = reader.varint(), let length = reader.varint(),

@@ -15,8 +15,8 @@ public enum SiteLoader {
         load(root: root, cache: cache, bodies: nil)
     }
 
-    /// ``load(root:cache:)``, where `bodies` (what the last build learned of each body, see ``BodyFacts``) lets an
-    /// unchanged file be read up to its body only.
+    /// ``load(root:cache:)``, where `bodies` (what the last build learned of each file, see ``BodyFacts``) lets an
+    /// unchanged file go unread.
     static func load(root: String, cache: LoadCache?, bodies: BodyFacts?) -> Result {
         load(root: root, cache: cache, bodies: { bodies })
     }
