@@ -181,16 +181,28 @@ struct BodyReadingTests {
             #expect(b.body.loaded()?.text == a.body.loaded()?.text)
         }
 
-        // One body edited (another length): read whole again, shown, and learned anew.
+        // One body edited (another length) and one provider renamed (its front matter): both read whole again,
+        // every other file decoded from the facts; the name shows on every page that names the provider, and the
+        // site is byte for byte the one a build from nothing makes.
         let name = try #require(cases.sorted().first)
         let path = "Content/cases/\(name)"
         try site.write(path, try #require(site.read(path)) + "\n新加的一段。\n")
-        #expect(site.build(now: "2024-02-10").published)
+        let provider = try #require(plain.providers.first { $0.body.file != nil })
+        let providerPath = provider.source.location.file
+        try site.write(providerPath, try #require(site.read(providerPath))
+            .replacingOccurrences(of: "name: \(provider.name)", with: "name: \(provider.name)（更名）"))
+        let rebuild = site.build(now: "2024-02-10")
+        #expect(rebuild.published && rebuild.unreadFiles == markdownFiles - 2, "\(rebuild.unreadFiles) of \(markdownFiles)")
         #expect(BodyFacts.read(site.root + "/.Site.bodies")?.entries[path]?.length != facts.entries[path]?.length)
         let output = site.root + "/Fresh"
         #expect(site.build(now: "2024-02-10", output: output).published)
         #expect(try fileTree(site.root + "/Site") == fileTree(output))
         #expect(site.read("Site/cases/\((name as NSString).deletingPathExtension)/index.html")?.contains("新加的一段") == true)
+        let renamed = provider.name + "（更名）"
+        #expect(site.read("Site/providers/\(provider.id)/index.html")?.contains(renamed) == true)
+        for item in plain.cases where item.provider == provider.id {
+            #expect(site.read("Site/cases/\(item.id)/index.html")?.contains(renamed) == true, "\(item.id)")
+        }
     }
 
     @Test("a body edited in place with its stamp kept is not taken from the facts: its status-change time moved")

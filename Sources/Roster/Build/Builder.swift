@@ -41,6 +41,8 @@ public struct BuildReport: Sendable {
     /// The build's steps in order; the last few ran side by side in lanes, so they add up to more than
     /// `totalSeconds`.
     public var steps: [Step] = []
+    /// Content files decoded from the body facts without being read (see ``BodyFacts``).
+    public var unreadFiles = 0
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
     public var failure: String?
     public var published = false
@@ -78,6 +80,7 @@ public enum Builder {
         }
         let knownBodies = readFacts.value
         report.findings = loaded.findings
+        report.unreadFiles = loaded.unread
         guard var site = loaded.site else { return report }
         if let baseURL = options.baseURL { site.config.override(baseURL: baseURL) }
 
