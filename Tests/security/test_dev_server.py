@@ -6,6 +6,7 @@ Every loop here is bounded in count and time, and only 127.0.0.1 is ever contact
 """
 import glob
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -105,6 +106,7 @@ def server():
     (site / "leakdir").symlink_to(work)
     yield port, process
     stop_server(process)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture
