@@ -76,7 +76,7 @@ public enum Builder {
         let publishedGeneration = Background { Publisher.published(output) }
         let loadStarted = BodyFacts.now()
         let loaded = clock.step("Load content", into: &report) {
-            SiteLoader.load(root: options.root, cache: options.cache, bodies: { readFacts.value })
+            SiteLoader.load(root: options.root, cache: options.cache, facts: { readFacts.value })
         }
         let knownBodies = readFacts.value
         report.findings = loaded.findings

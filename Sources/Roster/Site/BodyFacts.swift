@@ -29,6 +29,19 @@ struct BodyFacts: Sendable, Equatable {
         var changed: Int64
         /// The front matter as parsed, encoded; empty when unknown (the file is then read up to its body).
         var frontMatter: [UInt8] = []
+
+        /// Whether the file whose `stat` is `info` and whose ``FileStamp`` is `stamp` is still the one described:
+        /// same stamp, same size and the same status-change time.
+        func describes(_ info: stat, stamp: UInt64) -> Bool {
+            length > 0 && Int(info.st_size) == offset + length && stamp == self.stamp && BodyFacts.changeTime(info) == changed
+        }
+
+        /// The body as described, in the file at `path`, to be read when its page is made.
+        func body(in path: String, frontMatter: [UInt8]) -> MarkdownBody {
+            MarkdownBody(file: BodyFile(path: path, offset: offset, length: length, hash: hash, changed: changed,
+                                        frontMatter: frontMatter),
+                         firstLine: firstLine, links: links)
+        }
     }
 
     /// Content path (`Content/cases/x.md`) → what its body was.

@@ -12,17 +12,19 @@ public enum SiteLoader {
 
     /// Reads and decodes all content under `root/Content`, in parallel across files.
     public static func load(root: String, cache: LoadCache? = nil) -> Result {
-        load(root: root, cache: cache, bodies: nil)
+        load(root: root, cache: cache, facts: nil)
     }
 
-    /// ``load(root:cache:)``, where `bodies` (what the last build learned of each file, see ``BodyFacts``) lets an
-    /// unchanged file go unread.
+    /// ``load(root:cache:)`` for a build, which records in the body facts what it learns of each file:
+    /// `bodies` (what the last build learned, see ``BodyFacts``) lets an unchanged file go unread.
     static func load(root: String, cache: LoadCache?, bodies: BodyFacts?) -> Result {
-        load(root: root, cache: cache, bodies: { bodies })
+        load(root: root, cache: cache, facts: { bodies })
     }
 
-    /// `bodies` is asked for once the folders are listed, so it can be read meanwhile (see `Builder`).
-    static func load(root: String, cache: LoadCache?, bodies knownBodies: () -> BodyFacts?) -> Result {
+    /// `facts`, when given, makes the load one for a build that records the body facts: each Markdown file's front
+    /// matter is kept for them, and the last build's facts, asked for once the folders are listed (so they can be
+    /// read meanwhile, see `Builder`), let unchanged files go unread. Without it (`roster check`) nothing is kept.
+    static func load(root: String, cache: LoadCache?, facts knownBodies: (() -> BodyFacts?)?) -> Result {
         let content = root.appendingPath("Content")
         var findings = FindingList()
         guard FileSystem.isDirectory(content) else {
@@ -46,12 +48,14 @@ public enum SiteLoader {
         let caseFiles = listEntries(content, "cases", extensions: ["md", "json"], findings: &findings)
         let noticeFiles = listEntries(content, "notices", extensions: ["md", "json"], findings: &findings)
 
-        let bodies = knownBodies()
+        let bodies = knownBodies?()
+        let records = knownBodies != nil
         let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache, bodies: bodies,
-                                  decode: Provider.decode)
-        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, bodies: bodies, decode: Case.decode)
+                                  records: records, decode: Provider.decode)
+        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, bodies: bodies, records: records,
+                              decode: Case.decode)
         let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache, bodies: bodies,
-                                decode: Notice.decode)
+                                records: records, decode: Notice.decode)
         cache?.keepOnly(Set((providerFiles + caseFiles + noticeFiles).map(\.relativePath)))
         for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
 
@@ -135,15 +139,17 @@ public enum SiteLoader {
         var unread = 0
     }
 
-    /// Decodes every file in parallel; each file yields zero or more entries and its findings.
+    /// Decodes every file in parallel; each file yields zero or more entries and its findings. `records` keeps each
+    /// Markdown file's front matter for the body facts.
     private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String], cache: LoadCache?,
-                                               bodies: BodyFacts?,
+                                               bodies: BodyFacts?, records: Bool,
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         // The files of one folder are opened relative to it (see `FileSystem.read`).
         let folder = files.first.map { FileSystem.openDirectory($0.folder) } ?? -1
         defer { if folder >= 0 { close(folder) } }
         var results = files.concurrentMap { file in
-            decodeFile(file, in: folder, what: what, keys: keys, cache: cache, known: bodies?.entries[file.relativePath], decode: decode)
+            decodeFile(file, in: folder, what: what, keys: keys, cache: cache, known: bodies?.entries[file.relativePath],
+                       records: records, decode: decode)
         }
         var out = Decoded<T>()
         out.entries.reserveCapacity(results.count)
@@ -161,20 +167,22 @@ public enum SiteLoader {
 
     /// Reads and decodes one file, opened by name in `folder` (the file's folder, open) or by its path if that is -1.
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, what: String, keys: [String],
-                                                    cache: LoadCache?, known: BodyFacts.Entry?,
+                                                    cache: LoadCache?, known: BodyFacts.Entry?, records: Bool,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         // Without a cache (check, build) the stamp comes from the file as it is read: one `lstat` fewer per file.
-        guard let cache else { return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, decode: decode) }
+        guard let cache else {
+            return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode)
+        }
         let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
         if let cached = cache.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
-        let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, decode: decode)
+        let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, records: records, decode: decode)
         cache.store(decoded, for: file.relativePath, stamp: stamp)
         return decoded
     }
 
     /// Reads and decodes one file; `stamp` is the file's ``FileStamp``, or nil to take it from the file as read.
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, stamp: UInt64?, what: String,
-                                                    keys: [String], known: BodyFacts.Entry?,
+                                                    keys: [String], known: BodyFacts.Entry?, records: Bool,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         func fail(_ rule: String, _ message: String, hint: String = "") -> Decoded<T> {
             Decoded(findings: [Finding(.error, rule, at: SourceLocation(file: file.relativePath, line: 1), message, hint: hint)])
@@ -187,9 +195,8 @@ public enum SiteLoader {
         var readHead = false
         let head: ((stat) -> Int?)? = known.map { known in
             { info in
-                guard file.name.hasSuffix(".md"), Int(info.st_size) == known.offset + known.length, known.length > 0,
-                      (stamp ?? FileStamp.of(info, named: file.relativePath)) == known.stamp,
-                      BodyFacts.changeTime(info) == known.changed else { return nil }
+                guard file.name.hasSuffix(".md"), known.describes(info, stamp: stamp ?? FileStamp.of(info, named: file.relativePath))
+                else { return nil }
                 readHead = true
                 return known.offset
             }
@@ -203,18 +210,18 @@ public enum SiteLoader {
             return fail("io.read", "无法读取文件")
         case .bytes(let bytes, let info):
             let stamp = stamp ?? FileStamp.of(info, named: file.relativePath)
-            var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, decode: decode)
+            var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, keepsFrontMatter: records,
+                                      decode: decode)
             for index in decoded.entries.indices {
                 decoded.entries[index].source.stamp = stamp
                 var body = decoded.entries[index].body
                 if readHead, let known {
                     // Read up to the body, which the last build checked whole: taken from what it learned.
                     guard body.text.isEmpty, body.firstLine == known.firstLine else {
-                        return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, decode: decode)
+                        return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, records: records,
+                                          decode: decode)
                     }
-                    body = MarkdownBody(file: BodyFile(path: file.absolutePath, offset: known.offset, length: known.length,
-                                                       hash: known.hash, changed: known.changed, frontMatter: decoded.frontMatter),
-                                        firstLine: known.firstLine, links: known.links)
+                    body = known.body(in: file.absolutePath, frontMatter: decoded.frontMatter)
                 } else {
                     // The rules need only the body's links: found now, while the text is at hand, and then the text
                     // is let go, to be read again where its page is made (see MarkdownBody).
@@ -237,15 +244,12 @@ public enum SiteLoader {
     private static func decodeUnread<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, stamp: UInt64?, what: String,
                                                       keys: [String], known: BodyFacts.Entry,
                                                       decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T>? {
-        guard file.name.hasSuffix(".md"), !known.frontMatter.isEmpty, known.length > 0,
+        guard file.name.hasSuffix(".md"), !known.frontMatter.isEmpty,
               let info = folder >= 0 ? FileSystem.status(file.name, relativeTo: folder) : FileSystem.status(file.absolutePath),
-              info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == known.offset + known.length,
-              BodyFacts.changeTime(info) == known.changed else { return nil }
+              info.st_mode & S_IFMT == S_IFREG else { return nil }
         let fileStamp = stamp ?? FileStamp.of(info, named: file.relativePath)
-        guard fileStamp == known.stamp, let value = ContentValue(encoded: known.frontMatter) else { return nil }
-        let body = MarkdownBody(file: BodyFile(path: file.absolutePath, offset: known.offset, length: known.length, hash: known.hash,
-                                               changed: known.changed, frontMatter: known.frontMatter),
-                                firstLine: known.firstLine, links: known.links)
+        guard known.describes(info, stamp: fileStamp), let value = ContentValue(encoded: known.frontMatter) else { return nil }
+        let body = known.body(in: file.absolutePath, frontMatter: known.frontMatter)
         let reader = FieldReader(file: file.relativePath)
         var result = Decoded<T>()
         if var entry = decodeMarkdownEntry(value, body: body, relativePath: file.relativePath, what: what, keys: keys,
@@ -267,8 +271,9 @@ public enum SiteLoader {
         return decodeEntry(object, stem: relativePath.lastPathComponent.deletingPathExtension, body: body, decode: decode)
     }
 
-    /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings).
-    static func decodeBytes<T>(_ bytes: [UInt8], relativePath: String, what: String, keys: [String],
+    /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings);
+    /// `keepsFrontMatter` keeps a Markdown file's front matter, encoded, for the body facts.
+    static func decodeBytes<T>(_ bytes: [UInt8], relativePath: String, what: String, keys: [String], keepsFrontMatter: Bool = false,
                                decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         let reader = FieldReader(file: relativePath)
         var result = Decoded<T>()
@@ -328,9 +333,7 @@ public enum SiteLoader {
             } else {
                 body.withinLimits = true
             }
-            var encoded: [UInt8] = []
-            value.encode(into: &encoded)
-            result.frontMatter = encoded
+            if keepsFrontMatter { value.encode(into: &result.frontMatter) }
             if let entry = decodeMarkdownEntry(value, body: body, relativePath: relativePath, what: what, keys: keys,
                                                reader: reader, decode: decode) {
                 result.entries.append(entry)
