@@ -218,7 +218,7 @@ public enum Builder {
     /// everything. One lane of the build (see `build`); returns its timed steps.
     static func writeListings(_ context: RenderContext, _ folder: OutputFolder, _ pages: PageList, fingerprints: PageFingerprints,
                               feedBodies: [String: String]) -> [BuildReport.Step] {
-        var lane = BuildReport()
+        var lane: [BuildReport.Step] = []
         var clock = StepClock()
         let site = context.site
         let everything = fingerprints.everything
@@ -265,14 +265,14 @@ public enum Builder {
                 return true
             }
         }
-        return lane.steps
+        return lane
     }
 
     /// The search index: the industries' documents, the shards and manifest, the search page and the term cache
     /// for the next build. One lane of the build (see `build`); returns its timed steps.
     static func writeSearch(_ search: SearchIndexBuilder, _ context: RenderContext, _ folder: OutputFolder,
                             fingerprint everything: UInt64, cache: String) -> [BuildReport.Step] {
-        var lane = BuildReport()
+        var lane: [BuildReport.Step] = []
         var clock = StepClock()
         clock.step("Write search index and page", into: &lane) {
             for industry in context.site.industries { search.add(context.searchDocument(industry: industry)) }
@@ -282,7 +282,7 @@ public enum Builder {
             // Whole or absent; a cache that does not match the output is only ever a slower build.
             if let file = search.cacheFile() { _ = Publisher.writeAtomically(file, to: cache) } else { unlink(cache) }
         }
-        return lane.steps
+        return lane
     }
 
     /// Refuses output folders that would overwrite the sources.
@@ -330,19 +330,18 @@ public enum Builder {
         /// Works out the facts of `site`, read from `readSince` on, and whether they differ from the `known` ones;
         /// returns its timed step.
         func gather(_ site: Site, readSince: Int64, known: BodyFacts?) -> [BuildReport.Step] {
-            var lane = BuildReport()
+            var lane: [BuildReport.Step] = []
             var clock = StepClock()
             clock.step("Gather the body facts", into: &lane) {
-                var facts = BodyFacts(site: site, readSince: readSince)
+                let facts = BodyFacts(site: site, readSince: readSince)
                 if facts.entries.isEmpty {
                     bytes = []
-                } else {
-                    // Equal facts but for when they were read need not be written again.
-                    if let known, facts.entries == known.entries { facts.readSince = known.readSince }
-                    if facts != known { bytes = facts.serialized() }
+                } else if facts.entries != known?.entries {
+                    // Facts equal but for when they were read need not be written again.
+                    bytes = facts.serialized()
                 }
             }
-            return lane.steps
+            return lane
         }
 
         func write(to path: String) {
@@ -447,8 +446,13 @@ final class PageList: @unchecked Sendable {
 /// Times the build's steps.
 struct StepClock {
     mutating func step<T, E: Error>(_ name: String, into report: inout BuildReport, _ work: () throws(E) -> T) throws(E) -> T {
+        try step(name, into: &report.steps, work)
+    }
+
+    /// Times a step of a lane of the build, whose steps are added to the report once the lanes are done.
+    mutating func step<T, E: Error>(_ name: String, into steps: inout [BuildReport.Step], _ work: () throws(E) -> T) throws(E) -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { report.steps.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
+        defer { steps.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) }
         return try work()
     }
 }
