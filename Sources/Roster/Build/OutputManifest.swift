@@ -165,10 +165,8 @@ struct OutputManifest: Sendable, Equatable {
 
     /// ``stat(_:directory:)`` of `relative` below the open folder `descriptor`.
     static func stat(_ relative: String, in descriptor: Int32, directory: Bool) -> File? {
-        var info = Glibc.stat()
-        guard fstatat(descriptor, relative, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-        let type = info.st_mode & S_IFMT
-        guard type == (directory ? S_IFDIR : S_IFREG) else { return nil }
+        guard let info = FileSystem.status(relative, relativeTo: descriptor),
+              info.st_mode & S_IFMT == (directory ? S_IFDIR : S_IFREG) else { return nil }
         return File(info)
     }
 

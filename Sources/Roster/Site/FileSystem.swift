@@ -70,8 +70,7 @@ enum FileSystem {
 
     /// The kind of `path` from one `lstat`; nil when it does not exist.
     static func kind(_ path: String) -> Kind? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard let info = status(path) else { return nil }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .regular
         case S_IFDIR: return .directory
