@@ -103,6 +103,20 @@ public struct SearchIndex: Sendable {
                 + documents.enumerated().map { ("\(results)/d/\($0.offset).json", $0.element) }
         }
 
+        /// The files of an index whose shards are cut (`shards`), with the shards' names, the version and the
+        /// manifest worked out from them; `documents` are the result files, if kept, and `documentHashes` theirs.
+        init(shards: ShardWriter, results: String, documents: [[UInt8]], documentHashes: [UInt64], fieldSets: [UInt8],
+             facets: [Facets], industries: [(id: String, name: String)]) {
+            let count = documentHashes.count
+            shardNames = SearchIndex.shardNames(shards.shards, documents: count, fieldSets: fieldSets)
+            version = SearchIndex.version(shardNames: shardNames, documentHashes: documentHashes)
+            self.results = results
+            manifest = SearchIndex.manifest(version: version, results: results, documents: count, firstTerms: shards.firstTerms,
+                                            shardNames: shardNames, fieldSets: fieldSets, facets: facets, industries: industries)
+            self.shards = shards.shards
+            self.documents = documents
+        }
+
         public var indexBytes: Int { manifest.count + shards.reduce(0) { $0 + $1.count } }
         public var documentBytes: Int { documents.reduce(0) { $0 + $1.count } }
     }
@@ -141,17 +155,11 @@ public struct SearchIndex: Sendable {
             hash.add(file)
             return hash.value
         }
-        let names = SearchIndex.shardNames(shards.shards, documents: documentCount, fieldSets: fieldSets)
-        let version = SearchIndex.version(shardNames: names, documentHashes: hashes)
         let facets = documents.map {
             Facets(kind: SearchKind.allCases.firstIndex(of: $0.kind)!, industries: Int($0.industries), types: Int($0.types))
         }
-        let results = SearchIndex.resultsFolder(order: documents.map(\.key))
-        let manifest = SearchIndex.manifest(version: version, results: results, documents: documentCount,
-                                            firstTerms: shards.firstTerms, shardNames: names, fieldSets: fieldSets,
-                                            facets: facets, industries: industries)
-        return Files(version: version, results: results, manifest: manifest, shards: shards.shards, shardNames: names,
-                     documents: documentFiles)
+        return Files(shards: shards, results: SearchIndex.resultsFolder(order: documents.map(\.key)), documents: documentFiles,
+                     documentHashes: hashes, fieldSets: fieldSets, facets: facets, industries: industries)
     }
 
     /// Cuts terms, in sorted order, into shards of about `shardBytes` on average (see `files`).

@@ -228,20 +228,16 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         postings = []
         shards.finish()
 
-        let names = SearchIndex.shardNames(shards.shards, documents: documentCount, fieldSets: fieldSets)
-        let version = SearchIndex.version(shardNames: names, documentHashes: hashes)
-        let manifest = SearchIndex.manifest(version: version, results: results, documents: documentCount,
-                                            firstTerms: shards.firstTerms, shardNames: names, fieldSets: fieldSets,
-                                            facets: facets, industries: industries)
+        let index = SearchIndex.Files(shards: shards, results: results, documents: files, documentHashes: hashes,
+                                      fieldSets: fieldSets, facets: facets, industries: industries)
         if case .folder(let folder) = output {
-            _ = Array(zip(names, shards.shards)).concurrentMap { name, shard in
+            _ = Array(zip(index.shardNames, index.shards)).concurrentMap { name, shard in
                 folder.write("search/t/\(name).bin", shard, kind: "search")
                 return 0
             }
-            folder.write("search/index.json", manifest, kind: "search")
+            folder.write("search/index.json", index.manifest, kind: "search")
         }
-        return SearchIndex.Files(version: version, results: results, manifest: manifest, shards: shards.shards,
-                                 shardNames: names, documents: files)
+        return index
     }
 }
 
