@@ -89,10 +89,7 @@ extension RosterCommand {
             let report = Builder.build(options)
             Terminal.printFindings(report.findings)
             if verbose || report.failure != nil {
-                for step in report.steps + [("Whole build (the last steps overlap)", report.totalSeconds)] {
-                    let padded = step.name.padding(toLength: 36, withPad: " ", startingAt: 0)
-                    Terminal.err("  \(padded) \(String(format: "%8.1f", step.seconds * 1000)) ms")
-                }
+                for line in report.stepLines() { Terminal.err(line) }
             }
             if let failure = report.failure {
                 Terminal.err("error: \(failure)")
@@ -204,9 +201,13 @@ extension RosterCommand {
         @Option(help: ArgumentHelp("Show deadlines and periods as of this date (default: today in Asia/Shanghai).", valueName: "YYYY-MM-DD"))
         var now: DayArgument?
 
+        @Flag(help: "Print the time of every step of every rebuild.")
+        var verbose = false
+
         func run() throws {
-            let options = DevServer.Options(root: site.rootPath, host: host, port: port ?? 8080, portAttempts: port == nil ? 10 : 0,
+            var options = DevServer.Options(root: site.rootPath, host: host, port: port ?? 8080, portAttempts: port == nil ? 10 : 0,
                                             theme: theme, now: now?.day)
+            options.verbose = verbose
             let server: DevServer
             do {
                 server = try DevServer(options: options) { line, isError in

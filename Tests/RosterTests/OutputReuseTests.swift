@@ -70,6 +70,11 @@ struct OutputReuseTests {
         let firstCase = "Content/cases/anzhun-brake-disc-vision.md"
         let edits: [(String, () throws -> Void)] = [
             ("a case's title", { try self.edit(site, firstCase, "title: ", "title: 改过的") }),
+            ("a case's body", { try self.edit(site, firstCase, "| 指标 |", "回访后补充的一段。\n\n| 指标 |") }),
+            ("a provider's body", { try self.edit(site, "Content/providers/anzhun-shijue.md", "\n---\n", "\n---\n\n补充介绍一段。\n") }),
+            ("a notice's body", {
+                try self.edit(site, "Content/notices/publicity-2024-first-batch.md", "\n---\n", "\n---\n\n补充说明一段。\n")
+            }),
             ("a case's provider's name", { try self.edit(site, "Content/providers/anzhun-shijue.md", "name: ", "name: 新") }),
             ("a notice's title", { try self.edit(site, "Content/notices/publicity-2024-first-batch.md", "title: ", "title: 新") }),
             ("an industry's name", { try self.edit(site, "Content/industries.yaml", "name: 汽车零部件及配件制造", "name: 汽车零部件制造") }),
@@ -126,11 +131,10 @@ struct OutputReuseTests {
         try edit(site, "Content/cases/anzhun-brake-disc-vision.md", "| 指标 |", "本段为回访后补充的说明。\n\n| 指标 |")
         let report = site.build(now: "2024-02-10")
         #expect(report.published)
-        // Only the pages showing the case changed: it, its provider and the provider's other cases (which list it).
-        // Every other provider and case was indexed from the search term cache, without rendering its body.
+        // Only the case's own page shows its body (its provider and the provider's other cases show its front
+        // matter): every other provider and case was indexed from the search term cache, without rendering its body.
         let content = try #require(SiteLoader.load(root: site.root).site)
-        let sameProvider = content.cases.filter { $0.provider == "anzhun-shijue" }
-        #expect(report.searchReused == content.providers.count - 1 + content.cases.count - sameProvider.count)
+        #expect(report.searchReused == content.providers.count + content.cases.count - 1)
         #expect(try results() == before, "the numbering did not change, so neither does the folder")
         let rewritten = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
             let modified = try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.modificationDate] as? Date
@@ -142,6 +146,35 @@ struct OutputReuseTests {
         #expect(text.contains("本段为回访后补充的说明"))
         #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
+    @Test("one case's body edited: its page and the search index are made again, not the pages that list it")
+    func bodyEditKeepsListings() throws {
+        let site = try siteBuiltThrice()
+        let path = "Content/cases/anzhun-brake-disc-vision.md"
+        try edit(site, path, "| 指标 |", "本段为回访后补充的说明。\n\n| 指标 |")
+        let report = site.build(now: "2024-02-10")
+        #expect(report.published)
+        // The case's page only: its provider's page and the provider's other cases show its front matter, as do
+        // the directories, lists, calendars and data. The feed holds notices' bodies alone, but is made from
+        // every body's stamp: it is made again (and found unchanged).
+        #expect(report.made == ["case": 1, "feed": 1], "made: \(report.made)")
+        #expect(report.steps.contains { $0.name == "Write search index and page" })
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+
+        // Its title edited: now the pages that show it are made again too.
+        try edit(site, path, "title: ", "title: 改过的")
+        let retitled = site.build(now: "2024-02-10")
+        #expect(retitled.published)
+        let content = try #require(SiteLoader.load(root: site.root).site)
+        let item = try #require(content.cases.first { $0.id == "anzhun-brake-disc-vision" })
+        let sameProvider = content.cases.filter { $0.provider == item.provider }.count
+        #expect(retitled.made["case"] == sameProvider)
+        #expect(retitled.made["provider"] == 1)
+        #expect(retitled.made["industry"] == 1)
+        #expect(retitled.made["list"] == 5)
+        #expect((retitled.made["data"] ?? 0) == 4)
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
+
     @Test("a file edited or added by hand in Site/ does not survive into later builds")
     func tampered() throws {
         let site = try siteBuiltThrice()

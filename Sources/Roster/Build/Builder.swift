@@ -34,6 +34,9 @@ public struct BuildReport: Sendable {
     public var written: [String: Int] = [:]
     /// Of the files written, how many already held the same bytes from an earlier build and were left as they were.
     public var unchanged = 0
+    /// Pages and files made (rendered) per kind, because no earlier build had made them from the same inputs; the
+    /// others were kept by fingerprint (see ``PageFingerprints``) without being made.
+    public var made: [String: Int] = [:]
     /// Search documents indexed from the search term cache, without rendering their bodies (see `SearchTermCache`).
     public var searchReused = 0
     /// A named part of the build and how long it took.
@@ -48,6 +51,13 @@ public struct BuildReport: Sendable {
     public var published = false
     /// The whole build, start to end.
     public var totalSeconds: Double = 0
+
+    /// One line per step and one for the whole build, for `--verbose`.
+    public func stepLines() -> [String] {
+        (steps + [("Whole build (the last steps overlap)", totalSeconds)]).map { step in
+            "  \(step.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", step.seconds * 1000)) ms"
+        }
+    }
 }
 
 /// `roster build`: load, check, render, publish — a short list of named, timed steps.
@@ -209,6 +219,7 @@ public enum Builder {
         }
         report.written = folder.writtenByKind
         report.unchanged = folder.unchanged
+        report.made = folder.madeByKind
         report.searchReused = search?.reusedCount ?? 0
         if !options.freesMemory { LeftToExit.keep([site, context, fingerprints, folder, pages, search as Any, knownBodies as Any]) }
         return report
@@ -221,7 +232,7 @@ public enum Builder {
         var lane: [BuildReport.Step] = []
         var clock = StepClock()
         let site = context.site
-        let everything = fingerprints.everything
+        let listed = fingerprints.listed
         clock.step("Render industry directories", into: &lane) {
             render(site.industries, folder, pages, kind: "industry", path: context.urls.industry,
                    fingerprint: { fingerprints.industry($0.id) }) { context.industryPage($0) }
@@ -232,36 +243,39 @@ public enum Builder {
                 (context.urls.showroom, context.showroomPage), (context.urls.notices, context.noticesPage),
                 (context.urls.data, context.dataPage),
             ]
-            // Lists, calendars, the feed and the data depend on everything: made again whenever anything changed.
+            // Lists, calendars and the data depend on every entry (not on the bodies): made again whenever an entry
+            // changed.
             for (path, make) in lists {
                 pages.add(path)
-                folder.write(context.urls.outputFile(path), kind: "list", fingerprint: everything, unlessKept: make)
+                folder.write(context.urls.outputFile(path), kind: "list", fingerprint: listed, unlessKept: make)
             }
-            folder.write("404.html", kind: "404", fingerprint: everything, unlessKept: context.notFoundPage)
+            folder.write("404.html", kind: "404", fingerprint: listed, unlessKept: context.notFoundPage)
         }
         clock.step("Write calendars", into: &lane) {
             // Not pages: they stay out of the sitemap and are counted as "ics" in the summary.
             for notice in site.notices where context.hasCalendar(notice) {
-                folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics", fingerprint: everything) {
+                folder.write(context.urls.outputFile(context.urls.noticeCalendar(notice.id)), kind: "ics", fingerprint: listed) {
                     context.noticeCalendar(notice)
                 }
             }
-            folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics", fingerprint: everything,
+            folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics", fingerprint: listed,
                          unlessKept: context.deadlinesCalendar)
         }
         clock.step("Write feed, sitemap and open data", into: &lane) {
             // Independent files, made and written side by side (the open data of every case is most of the work).
-            let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
-                ("data/cases.json", "data", { context.casesJSON() }),
-                ("data/cases.csv", "data", { context.casesCSV() }),
-                ("sitemap.xml", "sitemap", { context.sitemap(pages: pages.all) }),
-                ("data/providers.json", "data", { context.providersJSON() }),
-                ("data/providers.csv", "data", { context.providersCSV() }),
-                ("notices/feed.xml", "feed", { Array(context.atomFeed(bodies: feedBodies).utf8) }),
-                ("robots.txt", "robots", { Array(context.robots().utf8) }),
+            // The feed holds the notices' bodies: it alone depends on them.
+            let everything = fingerprints.everything
+            let exports: [(path: String, kind: String, fingerprint: UInt64, make: @Sendable () -> [UInt8])] = [
+                ("data/cases.json", "data", listed, { context.casesJSON() }),
+                ("data/cases.csv", "data", listed, { context.casesCSV() }),
+                ("sitemap.xml", "sitemap", listed, { context.sitemap(pages: pages.all) }),
+                ("data/providers.json", "data", listed, { context.providersJSON() }),
+                ("data/providers.csv", "data", listed, { context.providersCSV() }),
+                ("notices/feed.xml", "feed", everything, { Array(context.atomFeed(bodies: feedBodies).utf8) }),
+                ("robots.txt", "robots", listed, { Array(context.robots().utf8) }),
             ]
             _ = exports.concurrentMap { export in
-                folder.write(export.path, kind: export.kind, fingerprint: everything, unlessKept: export.make)
+                folder.write(export.path, kind: export.kind, fingerprint: export.fingerprint, unlessKept: export.make)
                 return true
             }
         }
@@ -417,6 +431,7 @@ public enum Builder {
                 return 0
             }
             guard let html = bodyHTML() else { changed.add(item.source.location.file); return 0 }
+            folder.countMade(kind)
             folder.write(file, page(item, html), kind: kind, fingerprint: print)
             search?(item, html, print)
             return 0

@@ -20,6 +20,8 @@ public final class OutputFolder: @unchecked Sendable {
     private var current = OutputManifest()
     /// Files whose bytes were already there, so were not written again.
     private(set) var unchanged = 0
+    /// Files made (rendered) because no earlier build had made them from the same fingerprint, per kind.
+    private var made: [String: Int] = [:]
 
     /// The published site and what its manifest says it holds: a file made from the same fingerprint there is
     /// copied from it (after checking it is untouched) instead of being made again.
@@ -53,7 +55,24 @@ public final class OutputFolder: @unchecked Sendable {
     /// Writes what `make` gives to `relative`, unless the file already holds what `fingerprint` says (see
     /// ``keep(_:fingerprint:kind:)``), in which case `make` is not called.
     func write<Bytes: Collection<UInt8>>(_ relative: String, kind: String, fingerprint: UInt64, unlessKept make: () -> Bytes) {
-        if !keep(relative, fingerprint: fingerprint, kind: kind) { write(relative, make(), kind: kind, fingerprint: fingerprint) }
+        if !keep(relative, fingerprint: fingerprint, kind: kind) {
+            countMade(kind)
+            write(relative, make(), kind: kind, fingerprint: fingerprint)
+        }
+    }
+
+    /// Counts a file of `kind` made because it could not be kept (see ``keep(_:fingerprint:kind:)``).
+    func countMade(_ kind: String) {
+        lock.lock()
+        made[kind, default: 0] += 1
+        lock.unlock()
+    }
+
+    /// Files made per kind, rather than kept by fingerprint (whether or not their bytes then changed).
+    var madeByKind: [String: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return made
     }
 
     /// The folder being written is the generation before the published one: what changed in between is copied

@@ -7,13 +7,17 @@ import Foundation
 /// every page depends on: the site settings, industries, calendar, media, the theme, the build's date, the base
 /// URL and the `roster` program itself. The dependencies are written out by page kind here, on the safe side
 /// (a case page depends on its provider and all of that provider's cases, since it shows some of them as cards);
-/// lists, search and data depend on everything. `OutputReuseTests` checks that a build which skips
-/// pages this way gives byte for byte what a build from nothing gives, after each kind of edit.
+/// lists and data depend on every entry, search and the feed on every entry and body. A body shows only on its
+/// own page, in the search index and (a notice's) in the feed: everywhere else an entry counts by its
+/// ``EntrySource/listedStamp``, which an edit to its body alone leaves as it was. `OutputReuseTests` checks that a
+/// build which skips pages this way gives byte for byte what a build from nothing gives, after each kind of edit.
 struct PageFingerprints: Sendable {
     /// What every page depends on.
     let global: UInt64
-    /// Every entry: for pages that list or count across the whole site.
+    /// Every entry and body: for the files that show every body (the search index, the feed).
     let everything: UInt64
+    /// Every entry but not the bodies: for the pages and files that list or count across the whole site.
+    let listed: UInt64
     private let providerStamps: [String: UInt64]
     private let casesOfProvider: [String: UInt64]
     private let industries: [String: UInt64]
@@ -35,16 +39,20 @@ struct PageFingerprints: Sendable {
         self.global = global.value
 
         var everything = Mix(global.value)
-        for provider in site.providers { everything.add(provider.source.stamp) }
-        for item in site.cases { everything.add(item.source.stamp) }
-        for notice in site.notices { everything.add(notice.source.stamp) }
+        var listed = Mix(global.value)
+        for source in site.providers.map(\.source) + site.cases.map(\.source) + site.notices.map(\.source) {
+            everything.add(source.stamp)
+            listed.add(source.listedStamp)
+        }
         self.everything = everything.value
+        self.listed = listed.value
 
+        // Other pages show a provider or a case by what its front matter says (name, type, results), not its body.
         var providerStamps: [String: UInt64] = [:]
-        for provider in site.providers { providerStamps[provider.id] = provider.source.stamp }
+        for provider in site.providers { providerStamps[provider.id] = provider.source.listedStamp }
         self.providerStamps = providerStamps
         var casesOfProvider: [String: Mix] = [:]
-        for item in site.cases { casesOfProvider[item.provider, default: Mix()].add(item.source.stamp) }
+        for item in site.cases { casesOfProvider[item.provider, default: Mix()].add(item.source.listedStamp) }
         self.casesOfProvider = casesOfProvider.mapValues(\.value)
 
         // An industry's directory shows its providers (with their case counts) and its showroom cases (with their
@@ -53,12 +61,12 @@ struct PageFingerprints: Sendable {
         for industry in site.industries { industries[industry.id] = Mix(global.value) }
         for provider in site.providers {
             for id in provider.industries where industries[id] != nil {
-                industries[id]!.add(provider.source.stamp)
+                industries[id]!.add(provider.source.listedStamp)
                 industries[id]!.add(casesOfProvider[provider.id]?.value ?? 0)
             }
         }
         for item in site.cases where industries[item.industry] != nil {
-            industries[item.industry]!.add(item.source.stamp)
+            industries[item.industry]!.add(item.source.listedStamp)
             industries[item.industry]!.add(providerStamps[item.provider] ?? 0)
         }
         self.industries = industries.mapValues(\.value)
@@ -91,7 +99,7 @@ struct PageFingerprints: Sendable {
         return mix.value
     }
 
-    func industry(_ id: String) -> UInt64 { industries[id] ?? everything }
+    func industry(_ id: String) -> UInt64 { industries[id] ?? listed }
 
     /// The `roster` program that builds: another program may render differently.
     static let programStamp: UInt64 = FileStamp.of("/proc/self/exe", named: "roster", following: true)

@@ -9,6 +9,23 @@ public struct EntrySource: Sendable {
     /// Identifies the file as it was read (path, size, inode, modification time): pages made from this entry are
     /// made again only when a stamp they depend on changes (see ``PageFingerprints``). 0 when unknown.
     public var stamp: UInt64 = 0
+    /// Identifies what the file says outside its body (its path and its front matter as parsed), when known; 0
+    /// otherwise. Only the entry's own page and the search index show a body: the pages that list or cite the entry
+    /// depend on this instead (``listedStamp``), so an edit to a body alone does not make them again.
+    var frontMatterStamp: UInt64 = 0
+
+    /// What pages that show the entry but not its body depend on: ``frontMatterStamp`` when known, else ``stamp``.
+    var listedStamp: UInt64 { frontMatterStamp != 0 ? frontMatterStamp : stamp }
+
+    /// The front matter stamp of the Markdown file at `path` (relative) whose front matter, as parsed and encoded
+    /// (``ContentValue/encode(into:)``), is `frontMatter`; 0 when it is unknown (empty).
+    static func frontMatterStamp(path: String, frontMatter: [UInt8]) -> UInt64 {
+        guard !frontMatter.isEmpty else { return 0 }
+        var mix = PageFingerprints.Mix()
+        mix.add(path)
+        mix.add(frontMatter.withUnsafeBytes { ContentHash.fast($0) })
+        return mix.value | 1
+    }
 
     public init(location: SourceLocation, fields: [String: SourceLocation] = [:]) {
         self.location = location

@@ -22,6 +22,8 @@ public final class DevServer: @unchecked Sendable {
         public var now: Day?
         /// Seconds between scans of `Content/` and `Themes/`.
         public var pollInterval: Double
+        /// Whether every rebuild prints the time of each of its steps (as `roster build --verbose`).
+        public var verbose = false
 
         public init(root: String, host: String = "127.0.0.1", port: UInt16 = 8080, portAttempts: Int = 0,
                     theme: String = "default", now: Day? = nil, pollInterval: Double = 0.2) {
@@ -223,6 +225,9 @@ public final class DevServer: @unchecked Sendable {
         } else {
             output("[\(status.finishedAt)] 内容有 \(report.findings.errorCount) 个错误，网站没有更新\(warningNote)。"
                    + "浏览器里的页面会显示这些问题；改好文件并保存后会自动重新构建。", true)
+        }
+        if options.verbose {
+            for line in report.stepLines() { output(line, true) }
         }
         // Told after the terminal has it: whoever reacts to the event (a page, a test) finds it printed.
         events.publish(status)

@@ -212,8 +212,10 @@ public enum SiteLoader {
             let stamp = stamp ?? FileStamp.of(info, named: file.relativePath)
             var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, keepsFrontMatter: records,
                                       decode: decode)
+            let frontMatterStamp = EntrySource.frontMatterStamp(path: file.relativePath, frontMatter: decoded.frontMatter)
             for index in decoded.entries.indices {
                 decoded.entries[index].source.stamp = stamp
+                decoded.entries[index].source.frontMatterStamp = frontMatterStamp
                 var body = decoded.entries[index].body
                 if readHead, let known {
                     // Read up to the body, which the last build checked whole: taken from what it learned.
@@ -255,6 +257,7 @@ public enum SiteLoader {
         if var entry = decodeMarkdownEntry(value, body: body, relativePath: file.relativePath, what: what, keys: keys,
                                            reader: reader, decode: decode) {
             entry.source.stamp = fileStamp
+            entry.source.frontMatterStamp = EntrySource.frontMatterStamp(path: file.relativePath, frontMatter: known.frontMatter)
             result.entries.append(entry)
         }
         result.findings = reader.findings
