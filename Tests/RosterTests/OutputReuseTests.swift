@@ -196,7 +196,30 @@ struct OutputReuseTests {
         try Data(repeating: UInt8(ascii: "x"), count: bytes.count).write(to: URL(fileURLWithPath: page))
         let report = site.build(now: "2024-02-10")
         #expect(report.published)
-        #expect(report.unchanged == 0)
+        // Built into a new folder: every file was taken from the published site, none from the damaged folder.
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
+
+    @Test("files the two generations share are replaced when written, never written into: the other keeps its bytes")
+    func sharedFilesReplaced() throws {
+        // The second build took every file from the first as a hard link; the third reused the first's folder.
+        let site = try siteBuiltThrice()
+        let page = "cases/anzhun-brake-disc-vision/index.html"
+        func inode(_ path: String) throws -> UInt64 {
+            try #require(FileManager.default.attributesOfItem(atPath: site.root + "/" + path)[.systemFileNumber] as? UInt64)
+        }
+        #expect(try inode("Site/" + page) == inode(".Site.previous/" + page), "the generations share the page")
+        let before = try #require(site.read("Site/" + page))
+
+        try edit(site, "Content/cases/anzhun-brake-disc-vision.md", "title: ", "title: 改过的")
+        #expect(site.build(now: "2024-02-10").published)
+        #expect(try #require(site.read("Site/" + page)).contains("改过的"))
+        // The generation set aside still holds what its manifest says, so the next build reuses it.
+        #expect(try #require(site.read(".Site.previous/" + page)) == before)
+        #expect(try inode("Site/" + page) != inode(".Site.previous/" + page))
+        #expect(Publisher.inspectPrevious(of: site.root + "/Site")?.matched == true)
+        let again = site.build(now: "2024-02-10")
+        #expect(again.published && again.made.isEmpty, "made: \(again.made)")
         #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
 

@@ -75,15 +75,52 @@ public final class OutputFolder: @unchecked Sendable {
         return made
     }
 
-    /// The folder being written is the generation before the published one: what changed in between is copied
-    /// from the published site when the fingerprints say it is what this build would make.
+    /// The folder being written is the generation before the published one (or a new one): what changed in between
+    /// is taken from the published site when the fingerprints say it is what this build would make.
+    ///
+    /// Taken as a hard link to the published file, not a copy: the second build of a site (and of every
+    /// `roster serve`) would otherwise copy every file once, 45,000 files and 480 MB at 20,000 cases, which took
+    /// 12 s. The two generations then share those files until one of them is written, which always replaces the
+    /// file rather than writing into it (see ``writeFile(_:_:replacingShared:)``). Copied where linking fails.
     private func copyFromPublished(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
         guard let published, let entry = published.manifest.files[relative], entry.fingerprint == fingerprint else { return false }
         let source = published.path.appendingPath(relative)
         guard let now = OutputManifest.stat(source, directory: false), now.inode == entry.inode, now.size == entry.size,
-              now.modified == entry.modified, let bytes = FileSystem.read(source), bytes.count == entry.size else { return false }
+              now.modified == entry.modified else { return false }
+        prepare(relative)
+        touch(folder(of: relative))
+        let target = path.appendingPath(relative)
+        var linked = link(source, target) == 0
+        if !linked, errno == EEXIST, unlink(target) == 0 { linked = link(source, target) == 0 }
+        if linked {
+            var file = now
+            file.hash = entry.hash
+            file.fingerprint = fingerprint
+            // Counted as kept: its bytes are the published file's, not written.
+            record(relative, file, kind: kind, unchanged: true)
+            sharesPublished(relative)
+            return true
+        }
+        guard let bytes = FileSystem.read(source), bytes.count == entry.size else { return false }
         write(relative, bytes, kind: kind, fingerprint: fingerprint)
         return true
+    }
+
+    /// Paths linked to the published site's file in this build (see ``copyFromPublished(_:fingerprint:kind:)``).
+    private var linked: Set<String> = []
+
+    private func sharesPublished(_ relative: String) {
+        lock.lock()
+        linked.insert(relative)
+        lock.unlock()
+    }
+
+    /// Whether the file at `relative` may be a link to a published file: linked in this build, or in an earlier
+    /// one that wrote the generation being reused. Writing it must then replace it, not write into it.
+    private func mayShare(_ relative: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return linked.contains(relative) || previous?.files[relative] != nil
     }
 
     /// Keeps every file under `folder` (`search/`) when `marker` there was made from `fingerprint`: for steps that
@@ -123,8 +160,9 @@ public final class OutputFolder: @unchecked Sendable {
             return
         }
         prepare(relative)
-        if previous?.files[relative] == nil { touch(folder(of: relative)) }
-        if var file = Self.writeFile(path.appendingPath(relative), bytes) {
+        let replacing = mayShare(relative)
+        if !replacing { touch(folder(of: relative)) }
+        if var file = Self.writeFile(path.appendingPath(relative), bytes, replacingShared: replacing, replaced: { touch(folder(of: relative)) }) {
             file.hash = hash
             file.fingerprint = fingerprint
             record(relative, file, kind: kind, unchanged: false)
@@ -186,9 +224,28 @@ public final class OutputFolder: @unchecked Sendable {
 
     /// Writes a whole file with plain POSIX calls: no per-file fsync or temporary copy, since the build is made
     /// atomic by swapping the whole staging folder in, not file by file. Returns the file's size, inode and time.
-    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) -> OutputManifest.File? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    ///
+    /// With `replacingShared`, a file already there with another name (a hard link to the published site's file,
+    /// see ``copyFromPublished(_:fingerprint:kind:)``) is unlinked and made anew, so the published file keeps its
+    /// bytes; `replaced` is then called, as the folder lost and gained an entry.
+    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, replacingShared: Bool = false,
+                          replaced: () -> Void = {}) -> OutputManifest.File? {
+        var fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (replacingShared ? 0 : O_TRUNC), 0o644)
         guard fd >= 0 else { return nil }
+        if replacingShared {
+            var info = Glibc.stat()
+            guard fstat(fd, &info) == 0 else { close(fd); return nil }
+            if info.st_nlink > 1 {
+                close(fd)
+                guard unlink(path) == 0 else { return nil }
+                replaced()
+                fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { return nil }
+            } else if ftruncate(fd, 0) != 0 {
+                close(fd)
+                return nil
+            }
+        }
         defer { close(fd) }
         var offset = 0
         while offset < bytes.count {
