@@ -15,7 +15,7 @@ private let defaultSite: (context: RenderContext, bodies: Builder.Bodies) = {
 }()
 
 /// A fixed sequence of pseudo-random numbers (SplitMix64), so a failing case fails again.
-private struct SeededGenerator: RandomNumberGenerator {
+struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -36,7 +36,7 @@ private let fragments = [
     "\u{1}", "\u{1F}", "x", "数字化", "设备联网", "‧", "⁰",
 ]
 
-private func randomText(_ generator: inout SeededGenerator, pieces: Int) -> String {
+func randomText(_ generator: inout SeededGenerator, pieces: Int) -> String {
     (0..<pieces).map { _ in fragments[Int(generator.next() % UInt64(fragments.count))] }.joined()
 }
 

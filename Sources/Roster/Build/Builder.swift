@@ -39,6 +39,9 @@ public struct BuildReport: Sendable {
     public var made: [String: Int] = [:]
     /// Search documents indexed from the search term cache, without rendering their bodies (see `SearchTermCache`).
     public var searchReused = 0
+    /// Whether the search index was patched from the previous build's rather than made whole (see
+    /// ``SearchIndexPatch``).
+    public var searchPatched = false
     /// A named part of the build and how long it took.
     public typealias Step = (name: String, seconds: Double)
     /// The build's steps in order; the last few ran side by side in lanes, so they add up to more than
@@ -172,10 +175,11 @@ public enum Builder {
         clock.step("Render notice pages", into: &report) {
             renderPages(site.notices, folder, pages, changed: changed, kind: "notice", path: context.urls.notice, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.notice,
-                        search: { notice, html, _ in
+                        search: { notice, html, print in
                             noticeBodies.set(notice.id, html)
-                            // Every body is rendered anyway, for the feed: no use for the search term cache.
-                            search?.add(context.searchDocument(notice: notice, bodyHTML: html))
+                            // Every body is rendered anyway, for the feed, so none is reused from the search term
+                            // cache; each is recorded there all the same, as patching the index needs every document.
+                            search?.add(context.searchDocument(notice: notice, bodyHTML: html), fingerprint: print)
                         }, reuse: nil) {
                 context.noticePage($0, bodyHTML: $1)
             }
@@ -198,10 +202,15 @@ public enum Builder {
         let checked = site
         let lanes: [@Sendable () -> [BuildReport.Step]] = [
             { writeListings(context, folder, pages, fingerprints: fingerprints, feedBodies: feedBodies) },
-            { search.map { writeSearch($0, context, folder, fingerprint: everything, cache: searchCache) } ?? [] },
+            { search.map { writeSearch($0, context, folder, fingerprints: fingerprints, cache: searchCache) } ?? [] },
             { facts.gather(checked, readSince: loadStarted, known: knownBodies) },
         ]
         report.steps += lanes.concurrentMap { $0() }.flatMap { $0 }
+        if search?.damagedCache == true {
+            report.failure = "搜索缓存 \(searchCache) 读不回来，搜索索引没有做完，网站没有更新：请再构建一次（缓存已删除）"
+            try? FileManager.default.removeItem(atPath: staging)
+            return report
+        }
         if !folder.writeErrors.isEmpty {
             report.failure = "无法写入 \(folder.writeErrors.count) 个文件，例如 \(folder.writeErrors[0])"
             try? FileManager.default.removeItem(atPath: staging)
@@ -221,6 +230,7 @@ public enum Builder {
         report.unchanged = folder.unchanged
         report.made = folder.madeByKind
         report.searchReused = search?.reusedCount ?? 0
+        report.searchPatched = search?.patched ?? false
         if !options.freesMemory { LeftToExit.keep([site, context, fingerprints, folder, pages, search as Any, knownBodies as Any]) }
         return report
     }
@@ -285,14 +295,18 @@ public enum Builder {
     /// The search index: the industries' documents, the shards and manifest, the search page and the term cache
     /// for the next build. One lane of the build (see `build`); returns its timed steps.
     static func writeSearch(_ search: SearchIndexBuilder, _ context: RenderContext, _ folder: OutputFolder,
-                            fingerprint everything: UInt64, cache: String) -> [BuildReport.Step] {
+                            fingerprints: PageFingerprints, cache: String) -> [BuildReport.Step] {
         var lane: [BuildReport.Step] = []
         var clock = StepClock()
         clock.step("Write search index and page", into: &lane) {
-            for industry in context.site.industries { search.add(context.searchDocument(industry: industry)) }
+            for industry in context.site.industries {
+                search.add(context.searchDocument(industry: industry), fingerprint: fingerprints.industry(industry.id))
+            }
             search.finish()
+            // A document the cache could not give back is missing from the index: not published, the cache dropped.
+            guard !search.damagedCache else { unlink(cache); return }
             // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
-            folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: everything)
+            folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: fingerprints.everything)
             // Whole or absent; a cache that does not match the output is only ever a slower build.
             if let file = search.cacheFile() { _ = Publisher.writeAtomically(file, to: cache) } else { unlink(cache) }
         }

@@ -106,6 +106,14 @@ public final class OutputFolder: @unchecked Sendable {
         return true
     }
 
+    /// The bytes of `relative` in the generation being reused or, failing that, in the published site; nil when
+    /// neither lists it. Whoever reads checks what it got (a search shard's name is a hash of its bytes).
+    func readEarlier(_ relative: String) -> [UInt8]? {
+        if previous?.files[relative] != nil, let bytes = FileSystem.read(path.appendingPath(relative)) { return bytes }
+        guard let published, published.manifest.files[relative] != nil else { return nil }
+        return FileSystem.read(published.path.appendingPath(relative))
+    }
+
     /// Paths linked to the published site's file in this build (see ``copyFromPublished(_:fingerprint:kind:)``).
     private var linked: Set<String> = []
 

@@ -103,17 +103,31 @@ public struct SearchIndex: Sendable {
                 + documents.enumerated().map { ("\(results)/d/\($0.offset).json", $0.element) }
         }
 
+        /// Each shard's first term, in order (the manifest's `shards`).
+        public var firstTerms: [String]
+
         /// The files of an index whose shards are cut (`shards`), with the shards' names, the version and the
         /// manifest worked out from them; `documents` are the result files, if kept, and `documentHashes` theirs.
         init(shards: ShardWriter, results: String, documents: [[UInt8]], documentHashes: [UInt64], fieldSets: [UInt8],
              facets: [Facets], industries: [(id: String, name: String)]) {
-            let count = documentHashes.count
-            shardNames = SearchIndex.shardNames(shards.shards, documents: count, fieldSets: fieldSets)
+            self.init(shardNames: SearchIndex.shardNames(shards.shards, documents: documentHashes.count, fieldSets: fieldSets),
+                      firstTerms: shards.firstTerms, shards: shards.shards, results: results, documents: documents,
+                      documentHashes: documentHashes, fieldSets: fieldSets, facets: facets, industries: industries)
+        }
+
+        /// The files of an index whose shards are named `shardNames` and begin with `firstTerms`; `shards` holds the
+        /// bytes of every shard, or (from a builder that patched the previous index, see ``SearchIndexPatch``) of
+        /// those it made again.
+        init(shardNames: [String], firstTerms: [String], shards: [[UInt8]], results: String, documents: [[UInt8]],
+             documentHashes: [UInt64], fieldSets: [UInt8], facets: [Facets], industries: [(id: String, name: String)]) {
+            self.shardNames = shardNames
+            self.firstTerms = firstTerms
             version = SearchIndex.version(shardNames: shardNames, documentHashes: documentHashes)
             self.results = results
-            manifest = SearchIndex.manifest(version: version, results: results, documents: count, firstTerms: shards.firstTerms,
-                                            shardNames: shardNames, fieldSets: fieldSets, facets: facets, industries: industries)
-            self.shards = shards.shards
+            manifest = SearchIndex.manifest(version: version, results: results, documents: documentHashes.count,
+                                            firstTerms: firstTerms, shardNames: shardNames, fieldSets: fieldSets, facets: facets,
+                                            industries: industries)
+            self.shards = shards
             self.documents = documents
         }
 
@@ -141,11 +155,7 @@ public struct SearchIndex: Sendable {
         var previous: [UInt32] = []
         for (term, list) in zip(sortedTerms, lists) {
             let scalars = term.unicodeScalars.map(\.value)
-            record.removeAll(keepingCapacity: true)
-            SearchIndex.putHeader(scalars[...], after: previous[...], into: &record)
-            let headerLength = record.count
-            SearchIndex.encodePostings(list, documents: documentCount, codes: codes, into: &record)
-            record.withUnsafeBufferPointer { shards.append(term: scalars[...], record: $0, headerLength: headerLength) }
+            shards.append(term: scalars, after: previous, postings: list, documents: documentCount, codes: codes, scratch: &record)
             previous = scalars
         }
         shards.finish()
@@ -196,6 +206,17 @@ public struct SearchIndex: Sendable {
             return hash % UInt64(Swift.max(1, shardBytes)) < UInt64(recordBytes)
         }
 
+        /// Adds a term whose postings are `list` (sorted `doc << 5 | fields - 1`), its header written after
+        /// `previous`, the term before it; `record` is room to encode it in.
+        mutating func append(term: [UInt32], after previous: [UInt32], postings list: [UInt32], documents: Int, codes: [Int],
+                             scratch record: inout [UInt8]) {
+            record.removeAll(keepingCapacity: true)
+            SearchIndex.putHeader(term[...], after: previous[...], into: &record)
+            let headerLength = record.count
+            SearchIndex.encodePostings(list, documents: documents, codes: codes, into: &record)
+            record.withUnsafeBufferPointer { append(term: term[...], record: $0, headerLength: headerLength) }
+        }
+
         /// Adds a term's record, of which the first `headerLength` bytes are the header.
         mutating func append(term: ArraySlice<UInt32>, record: UnsafeBufferPointer<UInt8>, headerLength: Int) {
             if count > 0 && (body.count >= 2 * shardBytes || body.count >= shardBytes / 2 && closes) { finish() }
@@ -209,6 +230,12 @@ public struct SearchIndex: Sendable {
                 body.append(contentsOf: record)
             }
             count += 1
+        }
+
+        /// Whether the shard being written closes before whatever term comes next (or none is open): a shard that
+        /// began after it is then cut as a writer starting afresh there would cut it (see ``SearchIndexPatch``).
+        var closesBeforeNextTerm: Bool {
+            count == 0 || body.count >= 2 * shardBytes || body.count >= shardBytes / 2 && closes
         }
 
         /// Closes the shard being written.
@@ -327,6 +354,25 @@ public struct SearchIndex: Sendable {
             hash.add(shard)
             return hash.hex
         }
+    }
+
+    /// The fingerprint a shard's file is written with (see ``OutputFolder``): its name, which says all it holds.
+    static func shardFingerprint(_ name: String) -> UInt64 {
+        var mix = PageFingerprints.Mix()
+        mix.add("search shard")
+        mix.add(name)
+        return mix.value | 1
+    }
+
+    /// A character's place in JavaScript's string order (UTF-16 code units): characters above U+FFFF become
+    /// surrogates, D800–DFFF, so they sort after U+D7FF and before U+E000.
+    @inline(__always) static func javaScriptWeight(_ v: UInt32) -> UInt64 {
+        UInt64(v < 0xD800 ? v : v >= 0x10000 ? 0xD800 + (v - 0x10000) : 0x11_0000 + v)
+    }
+
+    /// Whether term `a` sorts before `b` in JavaScript's string order.
+    static func javaScriptPrecedes(_ a: some Collection<UInt32>, _ b: some Collection<UInt32>) -> Bool {
+        a.lexicographicallyPrecedes(b) { javaScriptWeight($0) < javaScriptWeight($1) }
     }
 
     /// The name of the result files' folder: a hash of which document is number n, and nothing else, so that it

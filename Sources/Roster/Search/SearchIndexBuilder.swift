@@ -44,8 +44,24 @@ public final class SearchIndexBuilder: @unchecked Sendable {
     private var records: [SearchTermCache.Record?]
     /// Documents added from the cache by `reuse`.
     public private(set) var reusedCount = 0
-    /// Terms in at least one document, once `finish` has run (the table may number more: see `TermTable.seed`).
-    private var liveTerms = 0
+    /// The index written, once `finish` has run, for the next build's cache (see `SearchTermCache.IndexState`).
+    private var written: SearchTermCache.IndexState?
+
+    /// Whether the index may still be patched from the previous build's (see ``SearchIndexPatch``): documents are
+    /// then not posted as they come. The terms of those added are kept (`stored`) to patch with, those reused are
+    /// only noted; past `patchBudget` stored terms, or if the patch cannot be made, every document is posted
+    /// after all and the index made whole.
+    private var patching: Bool
+    private var stored: [Int: [UInt64]] = [:]
+    private var storedCount = 0
+    private static let patchBudget = 1 << 20
+    /// Documents already in the postings.
+    private var posted: [Bool]
+    /// Set when a document reused from the cache could not be read back when it had to be posted: the index then
+    /// lacks its terms, and the build must not publish it (see `Builder`).
+    public private(set) var damagedCache = false
+    /// Whether `finish` patched the previous index rather than making it whole.
+    public private(set) var patched = false
 
     /// The folder under `search/` of the result files, known up front (see `SearchIndex.resultsFolder(order:)`).
     public let results: String
@@ -70,6 +86,12 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         // A cache whose terms do not number as they did (a term twice) is not used; seeded terms are harmless.
         if let cache, terms.seed(cache.terms) { self.cache = cache } else { self.cache = nil }
         records = [SearchTermCache.Record?](repeating: nil, count: order.count)
+        posted = [Bool](repeating: false, count: order.count)
+        var patchable = false
+        if case .folder = output, let index = self.cache?.index, index.results == results, index.documents == order.count {
+            patchable = true
+        }
+        patching = patchable
     }
 
     /// The path under the output folder of document `doc`'s result file.
@@ -87,7 +109,18 @@ public final class SearchIndexBuilder: @unchecked Sendable {
             scratch.bit = UInt32(field.bit)
             for text in document.fields[field] ?? [] { SearchText.scan(text, into: &scratch) }
         }
-        scratch.flush(doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
+        scratch.collect()
+        let terms = fingerprint == 0 ? [] : scratch.encodePostedEntries()
+        lock.lock()
+        let keeps = patching && storedCount + scratch.collected.count <= SearchIndexBuilder.patchBudget
+        if keeps {
+            stored[doc] = scratch.collected
+            storedCount += scratch.collected.count
+        } else {
+            patching = false
+        }
+        lock.unlock()
+        if !keeps { scratch.post(doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count) }
 
         var hash = SearchHash()
         hash.add(file)
@@ -95,9 +128,9 @@ public final class SearchIndexBuilder: @unchecked Sendable {
                                         industries: Int(document.industries), types: Int(document.types))
         let record = fingerprint == 0 ? nil : SearchTermCache.Record(
             key: SearchTermCache.key(document.key), fingerprint: fingerprint, hash: hash.value, facets: facets,
-            terms: .encoded(scratch.encodePostedEntries()))
+            terms: .encoded(terms))
         finishAdding(doc, document.key, scratch: scratch, hash: hash.value, facets: facets, record: record,
-                     file: file)
+                     file: file, posted: !keeps)
     }
 
     /// Adds the document `key` as the previous build read it, if the search term cache has it with the same
@@ -105,14 +138,21 @@ public final class SearchIndexBuilder: @unchecked Sendable {
     public func reuse(_ key: SearchDocument.Key, fingerprint: UInt64) -> Bool {
         guard fingerprint != 0, let cache, let doc = numbers[key], case .folder(let folder) = output else { return false }
         let cacheKey = SearchTermCache.key(key)
+        lock.lock()
+        let posts = !patching
+        lock.unlock()
+        // While patching, the terms are read only if the patch cannot be made (see `finish`).
         guard let cached = cache.documents[cacheKey], cached.fingerprint == fingerprint,
-              let entries = cache.entries(of: cached),
+              let entries = posts ? cache.entries(of: cached) : [],
               folder.keep(resultPath(doc), fingerprint: fingerprint, kind: "search") else { return false }
         var scratch = takeScratch()
-        scratch.post(entries, doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
+        if posts {
+            scratch.post(entries, doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
+        }
         let record = SearchTermCache.Record(key: cacheKey, fingerprint: fingerprint, hash: cached.hash, facets: cached.facets,
                                             terms: .cached(cached.terms))
-        finishAdding(doc, key, scratch: scratch, hash: cached.hash, facets: cached.facets, record: record, file: nil)
+        finishAdding(doc, key, scratch: scratch, hash: cached.hash, facets: cached.facets, record: record, file: nil,
+                     posted: posts)
         lock.lock()
         reusedCount += 1
         lock.unlock()
@@ -120,13 +160,14 @@ public final class SearchIndexBuilder: @unchecked Sendable {
     }
 
     private func finishAdding(_ doc: Int, _ key: SearchDocument.Key, scratch: DocumentTerms, hash: UInt64,
-                              facets: SearchIndex.Facets, record: SearchTermCache.Record?, file: [UInt8]?) {
+                              facets: SearchIndex.Facets, record: SearchTermCache.Record?, file: [UInt8]?, posted: Bool) {
         lock.lock()
         defer { lock.unlock() }
         scratches.append(scratch)
         precondition(!finished, "search document added after finish")
         precondition(!added[doc], "search document \(key) added twice")
         added[doc] = true
+        self.posted[doc] = posted
         hashes[doc] = hash
         self.facets[doc] = facets
         records[doc] = record
@@ -138,11 +179,14 @@ public final class SearchIndexBuilder: @unchecked Sendable {
     public func cacheFile() -> [UInt8]? {
         lock.lock()
         let kept = records.compactMap { $0 }
-        let live = liveTerms
+        let written = self.written
+        // The index can be patched next time only if every document is in the cache.
+        let whole = kept.count == records.count
         lock.unlock()
+        guard let written else { return nil }
         let all = terms.cachedTerms()
-        guard all.count - live <= all.count / 4 else { return nil }
-        return SearchTermCache.serialize(kept, terms: all, previous: cache)
+        guard all.count - written.liveTerms <= all.count / 4 else { return nil }
+        return SearchTermCache.serialize(kept, terms: all, previous: cache, index: whole ? written : nil)
     }
 
     deinit {
@@ -163,6 +207,25 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         precondition(!finished, "search index finished twice")
         finished = true
         if let missing = added.firstIndex(of: false) { preconditionFailure("search document \(order[missing]) never added") }
+        let patching = self.patching
+        lock.unlock()
+
+        if patching, case .folder(let folder) = output, let cache, let index = cache.index,
+           let patch = SearchIndexPatch(cache: cache, index: index, order: order, changed: stored, records: records,
+                                        terms: terms, shardBytes: shardBytes) {
+            if let (files, patchedIndex) = patch.apply(to: folder, results: results, documentHashes: hashes, facets: facets,
+                                                       industries: industries) {
+                lock.lock()
+                written = patchedIndex
+                self.patched = true
+                for scratch in scratches { scratch.deallocate() }
+                scratches = []
+                lock.unlock()
+                return files
+            }
+        }
+        postRemaining()
+        lock.lock()
         for scratch in scratches { scratch.deallocate() }
         scratches = []
         lock.unlock()
@@ -178,9 +241,6 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         let spelled = terms.spellings()
         // Terms seeded from the search term cache that no document has now are left out, as a fresh build would.
         let sorted = spelled.sortedInJavaScriptOrder().filter { !postings[Int($0)].isEmpty }
-        lock.lock()
-        liveTerms = sorted.count
-        lock.unlock()
         let fieldSets = SearchIndex.commonFieldSets(counts: fieldCounts)
         let codes = SearchIndex.codes(fieldSets)
         let documentCount = order.count
@@ -232,12 +292,47 @@ public final class SearchIndexBuilder: @unchecked Sendable {
                                       fieldSets: fieldSets, facets: facets, industries: industries)
         if case .folder(let folder) = output {
             _ = Array(zip(index.shardNames, index.shards)).concurrentMap { name, shard in
-                folder.write("search/t/\(name).bin", shard, kind: "search")
+                folder.write("search/t/\(name).bin", shard, kind: "search", fingerprint: SearchIndex.shardFingerprint(name))
                 return 0
             }
             folder.write("search/index.json", index.manifest, kind: "search")
         }
+        lock.lock()
+        written = SearchTermCache.IndexState(results: results, documents: documentCount, fieldCounts: fieldCounts,
+                                             fieldSets: fieldSets, liveTerms: sorted.count, shardNames: index.shardNames,
+                                             firstTerms: index.firstTerms)
+        lock.unlock()
         return index
+    }
+
+    /// Posts every document not posted yet, when the index is made whole after all: those added while patching
+    /// from the terms kept, those reused from the cache.
+    private func postRemaining() {
+        lock.lock()
+        let waiting = posted.indices.filter { !posted[$0] }
+        let kept = stored
+        stored = [:]
+        storedCount = 0
+        lock.unlock()
+        let chunks = stride(from: 0, to: waiting.count, by: 512).map { waiting[$0..<Swift.min($0 + 512, waiting.count)] }
+        let damaged = chunks.concurrentMap { chunk -> Bool in
+            var scratch = takeScratch()
+            var damaged = false
+            for doc in chunk {
+                let entries = kept[doc] ?? cache?.documents[SearchTermCache.key(order[doc])].flatMap { cache?.entries(of: $0) }
+                guard let entries else { damaged = true; continue }
+                scratch.post(entries, doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits,
+                             documents: order.count)
+            }
+            lock.lock()
+            scratches.append(scratch)
+            lock.unlock()
+            return damaged
+        }
+        lock.lock()
+        for doc in waiting { posted[doc] = true }
+        if damaged.contains(true) { damagedCache = true }
+        lock.unlock()
     }
 }
 
@@ -333,19 +428,33 @@ final class TermTable: @unchecked Sendable {
         var spellings = TermSpellings()
         spellings.starts.reserveCapacity(keys.count + 1)
         for key in keys {
-            if key >> 63 == 1 {
-                let word = words.word(Int(key & 0xFFFF_FFFF))
-                word.withUnsafeBufferPointer { bytes in
-                    var i = 0
-                    while i < bytes.count { spellings.scalars.append(UTF8Reader.scalar(bytes.baseAddress!, at: &i)) }
-                }
-            } else {
-                if key >> 42 == 1 { spellings.scalars.append(UInt32((key >> 21) & 0x1FFFFF)) }
-                spellings.scalars.append(UInt32(key & 0x1FFFFF))
-            }
+            appendScalars(of: key, into: &spellings.scalars)
             spellings.starts.append(spellings.scalars.count)
         }
         return spellings
+    }
+
+    /// The characters of term `number`.
+    func scalars(of number: Int) -> [UInt32] {
+        lock.lock()
+        defer { lock.unlock() }
+        var scalars: [UInt32] = []
+        appendScalars(of: keys[number], into: &scalars)
+        return scalars
+    }
+
+    /// Appends the characters of the term with key `key`; the caller holds the lock.
+    private func appendScalars(of key: UInt64, into scalars: inout [UInt32]) {
+        if key >> 63 == 1 {
+            let word = words.word(Int(key & 0xFFFF_FFFF))
+            word.withUnsafeBufferPointer { bytes in
+                var i = 0
+                while i < bytes.count { scalars.append(UTF8Reader.scalar(bytes.baseAddress!, at: &i)) }
+            }
+        } else {
+            if key >> 42 == 1 { scalars.append(UInt32((key >> 21) & 0x1FFFFF)) }
+            scalars.append(UInt32(key & 0x1FFFFF))
+        }
     }
 }
 
@@ -359,11 +468,7 @@ struct TermSpellings {
 
     /// Term numbers in JavaScript's string order (UTF-16 code units), the order the browser looks terms up in.
     func sortedInJavaScriptOrder() -> [UInt32] {
-        // A character's place in UTF-16 order: characters above U+FFFF become surrogates, D800–DFFF, so they sort
-        // after U+D7FF and before U+E000.
-        @inline(__always) func weight(_ v: UInt32) -> UInt64 {
-            UInt64(v < 0xD800 ? v : v >= 0x10000 ? 0xD800 + (v - 0x10000) : 0x11_0000 + v)
-        }
+        @inline(__always) func weight(_ v: UInt32) -> UInt64 { SearchIndex.javaScriptWeight(v) }
         // The first three characters, 21 bits each, decide most comparisons; ties compare the rest.
         var keyed: [(prefix: UInt64, id: UInt32)] = (0..<(starts.count - 1)).map { n in
             var prefix: UInt64 = 0
@@ -444,6 +549,15 @@ struct DocumentTerms: SearchTermSink {
 
     /// Adds document `doc` to the postings of each term read, then empties the tables for the next document.
     mutating func flush(doc: UInt32, into stripes: [PostingStripe], stripeBits: Int, documents: Int) {
+        collect()
+        post(doc: doc, into: stripes, stripeBits: stripeBits, documents: documents)
+    }
+
+    /// The terms read, `number << 8 | fields`, as ``collect()`` left them (sorted once ``encodePostedEntries()`` ran).
+    var collected: [UInt64] { entries }
+
+    /// Numbers the terms read (`collected`) and empties the tables for the next document, posting nothing.
+    mutating func collect() {
         entries.removeAll(keepingCapacity: true)
         newKeys.removeAll(keepingCapacity: true)
         newFields.removeAll(keepingCapacity: true)
@@ -486,8 +600,6 @@ struct DocumentTerms: SearchTermSink {
                 entries.append(UInt64(number) << 8 | UInt64(newFields[n]))
             }
         }
-
-        post(doc: doc, into: stripes, stripeBits: stripeBits, documents: documents)
     }
 
     /// The terms of the document last flushed or posted, as the search term cache holds them.
@@ -501,7 +613,8 @@ struct DocumentTerms: SearchTermSink {
         post(doc: doc, into: stripes, stripeBits: stripeBits, documents: documents)
     }
 
-    private mutating func post(doc: UInt32, into stripes: [PostingStripe], stripeBits: Int, documents: Int) {
+    /// Adds document `doc` to the postings of each term last collected (see ``collect()``).
+    mutating func post(doc: UInt32, into stripes: [PostingStripe], stripeBits: Int, documents: Int) {
         // Sorted by stripe (counting sort), each stripe's run appended under that stripe's lock.
         let stripeCount = stripes.count
         let mask = UInt64(stripeCount - 1)

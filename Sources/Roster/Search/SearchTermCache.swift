@@ -19,8 +19,25 @@ import Foundation
 /// document its key (`kind/id`, length and bytes), fingerprint and result hash (8 bytes each), kind, industry and
 /// type bits, and its terms (their length in bytes, their count, then per term, by number, the difference from the
 /// previous number times 32 plus the field bits less one); then the term count and per term 0 and a Han key
-/// (8 bytes), or 1 and a word (length and bytes); last, a hash of all that (8 bytes), so a damaged file is not used.
+/// (8 bytes), or 1 and a word (length and bytes); then 0, or 1 and the index the build wrote (``IndexState``: the
+/// results folder's name, the document count, the postings per field set, the field sets, the live term count and
+/// per shard its name and first term); last, a hash of all that (8 bytes), so a damaged file is not used.
 public struct SearchTermCache: Sendable {
+    /// The index the build that wrote the cache published: what the next build needs to patch it rather than
+    /// make it again (see ``SearchIndexPatch``).
+    struct IndexState: Equatable, Sendable {
+        /// The name of the result files' folder, which names the documents' numbering.
+        var results: String
+        var documents: Int
+        /// Postings per field set (1 to 31), from which the manifest's seven field sets are chosen.
+        var fieldCounts: [Int]
+        var fieldSets: [UInt8]
+        /// Terms in at least one document.
+        var liveTerms: Int
+        var shardNames: [String]
+        var firstTerms: [String]
+    }
+
     /// A term as the cache spells it: Han characters by their key, words by their bytes (see `TermTable`).
     enum Term: Equatable, Sendable {
         case han(UInt64)
@@ -50,12 +67,14 @@ public struct SearchTermCache: Sendable {
         case cached(Range<Int>)
     }
 
-    static let magic = Array("roster search terms 2\n".utf8)
+    static let magic = Array("roster search terms 3\n".utf8)
 
     /// The file as read.
     let bytes: [UInt8]
     private(set) var documents: [String: Document] = [:]
     private(set) var terms: [Term] = []
+    /// The index these documents and terms were published in, if the build wrote one.
+    private(set) var index: IndexState?
 
     /// The cache named `path`, or nil when there is none or it does not read back whole.
     static func read(_ path: String) -> SearchTermCache? {
@@ -96,6 +115,31 @@ public struct SearchTermCache: Sendable {
             default:
                 return nil
             }
+        }
+        guard let hasIndex = reader.take(1) else { return nil }
+        if hasIndex[hasIndex.startIndex] == 1 {
+            func text() -> String? {
+                guard let length = reader.varint(), let bytes = reader.take(length) else { return nil }
+                return String(validating: bytes, as: UTF8.self)
+            }
+            guard let results = text(), let documents = reader.varint(), let setCount = reader.varint(), setCount <= 31,
+                  let sets = reader.take(setCount), let liveTerms = reader.varint(), let shardCount = reader.varint(),
+                  shardCount <= end else { return nil }
+            var fieldCounts = [0]
+            for _ in 1..<32 {
+                guard let count = reader.varint() else { return nil }
+                fieldCounts.append(count)
+            }
+            var state = IndexState(results: results, documents: documents, fieldCounts: fieldCounts, fieldSets: Array(sets),
+                                   liveTerms: liveTerms, shardNames: [], firstTerms: [])
+            for _ in 0..<shardCount {
+                guard let name = text(), let first = text() else { return nil }
+                state.shardNames.append(name)
+                state.firstTerms.append(first)
+            }
+            index = state
+        } else if hasIndex[hasIndex.startIndex] != 0 {
+            return nil
         }
         guard reader.atEnd else { return nil }
     }
@@ -161,7 +205,7 @@ public struct SearchTermCache: Sendable {
     }
 
     /// The file's bytes: each record, its terms numbering into `terms`; `previous` holds the reused records' terms.
-    static func serialize(_ records: [Record], terms: [Term], previous: SearchTermCache?) -> [UInt8] {
+    static func serialize(_ records: [Record], terms: [Term], previous: SearchTermCache?, index: IndexState? = nil) -> [UInt8] {
         var out = magic
         SearchIndex.putVarint(records.count, into: &out)
         for record in records {
@@ -189,6 +233,22 @@ public struct SearchTermCache: Sendable {
                 out.append(1)
                 ByteWriter.lengthPrefixed(bytes, into: &out)
             }
+        }
+        if let index {
+            out.append(1)
+            ByteWriter.lengthPrefixed(index.results.utf8, into: &out)
+            SearchIndex.putVarint(index.documents, into: &out)
+            SearchIndex.putVarint(index.fieldSets.count, into: &out)
+            out += index.fieldSets
+            SearchIndex.putVarint(index.liveTerms, into: &out)
+            SearchIndex.putVarint(index.shardNames.count, into: &out)
+            for count in index.fieldCounts.dropFirst() { SearchIndex.putVarint(count, into: &out) }
+            for (name, first) in zip(index.shardNames, index.firstTerms) {
+                ByteWriter.lengthPrefixed(name.utf8, into: &out)
+                ByteWriter.lengthPrefixed(first.utf8, into: &out)
+            }
+        } else {
+            out.append(0)
         }
         ByteWriter.seal(&out)
         return out
