@@ -22,4 +22,53 @@ struct LoadCacheTests {
         #expect(second.providers.map(\.name) == ["甲服务商（改名）"])
         #expect(cache.decoded("Content/providers/q.md", stamp: first.providerByID["q"]!.source.stamp) == nil)
     }
+
+    @Test("a bookkeeping file is parsed again only when it was replaced; a missing one gives nil")
+    func bookkeepingParsedOnce() throws {
+        let site = try TestSite()
+        let path = site.root + "/.Site.manifest"
+        let cache = LoadCache()
+        let parses = Counter()
+        func parse(_ path: String) -> String? {
+            parses.add()
+            return FileSystem.read(path).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(cache.parsed(path, parse) == nil)
+        try site.write(".Site.manifest", "one")
+        #expect(cache.parsed(path, parse) == "one")
+        #expect(cache.parsed(path, parse) == "one")
+        #expect(parses.value == 2)
+        // Rewritten as the builds write their bookkeeping: whole, under a new name, then renamed into place.
+        try site.write(".Site.manifest.tmp", "two")
+        #expect(rename(path + ".tmp", path) == 0)
+        #expect(cache.parsed(path, parse) == "two")
+        #expect(parses.value == 3)
+    }
+
+    @Test("builds that keep decoded files (serve) neither read nor write the body facts; their site is the same")
+    func serveBuildsKeepNoFacts() throws {
+        let site = try TestSite(copying: ["Content", "Themes"])
+        var options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
+        options.cache = LoadCache()
+        options.trustsOutput = true
+        for _ in 0..<3 { #expect(Builder.build(options).published) }
+        #expect(!site.exists(".Site.bodies"))
+        let path = "Content/cases/anzhun-brake-disc-vision.md"
+        try site.write(path, try #require(site.read(path)).replacingOccurrences(of: "| 指标 |", with: "补充一段。\n\n| 指标 |"))
+        let report = Builder.build(options)
+        #expect(report.published && report.searchPatched)
+        #expect(report.made == ["case": 1, "feed": 1], "made: \(report.made)")
+        #expect(!site.exists(".Site.bodies"))
+        let fresh = site.root + "/Fresh"
+        #expect(site.build(now: "2024-02-10", output: fresh).published)
+        #expect(try fileTree(site.root + "/Site") == fileTree(fresh))
+    }
+}
+
+/// Counts calls, from any thread.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -200,6 +200,18 @@ struct OutputReuseTests {
         #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
 
+    @Test("only an output folder no one else writes (serve's) is trusted without checking its files")
+    func trustedOutput() throws {
+        let site = try siteBuiltThrice()
+        let page = site.root + "/.Site.previous/index.html"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: page))
+        // Replaced, so the published page it was linked to keeps its bytes.
+        try FileManager.default.removeItem(atPath: page)
+        try Data(repeating: UInt8(ascii: "x"), count: bytes.count).write(to: URL(fileURLWithPath: page))
+        #expect(Publisher.inspectPrevious(of: site.root + "/Site")?.matched == false)
+        #expect(Publisher.inspectPrevious(of: site.root + "/Site", trusted: true)?.matched == true)
+    }
+
     @Test("files the two generations share are replaced when written, never written into: the other keeps its bytes")
     func sharedFilesReplaced() throws {
         // The second build took every file from the first as a hard link; the third reused the first's folder.

@@ -26,15 +26,19 @@ enum Publisher {
 
     /// Reads the previous generation's manifest and checks the folder against it, touching nothing: done while
     /// the content loads (see `Builder`), it spares the claim its longest part (67,000 `fstatat` at 20,000 cases).
-    static func inspectPrevious(of output: String) -> Inspected? {
+    ///
+    /// With `trusted`, the folder is taken to match its manifest without being checked: for an output folder no one
+    /// else writes (`roster serve`'s own temporary folder, see ``BuildOptions/trustsOutput``).
+    static func inspectPrevious(of output: String, trusted: Bool = false, cache: LoadCache? = nil) -> Inspected? {
         let previous = previousGeneration(of: output)
         let descriptor = open(previous, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0,
-              let manifest = FileSystem.read(previous + ".manifest").flatMap(OutputManifest.parse) else { return nil }
-        return Inspected(manifest: manifest, matched: manifest.matches(descriptor: descriptor, parallel: false), device: UInt64(info.st_dev),
+              let manifest = readManifest(previous + ".manifest", cache: cache) else { return nil }
+        return Inspected(manifest: manifest, matched: trusted || manifest.matches(descriptor: descriptor, parallel: false),
+                         device: UInt64(info.st_dev),
                          inode: UInt64(info.st_ino))
     }
 
@@ -77,10 +81,16 @@ enum Publisher {
     }
 
     /// The published folder and its manifest, if there is one to read.
-    static func published(_ output: String) -> (path: String, manifest: OutputManifest)? {
+    static func published(_ output: String, cache: LoadCache? = nil) -> (path: String, manifest: OutputManifest)? {
         guard FileSystem.isDirectory(output), !FileSystem.isSymlink(output),
-              let manifest = FileSystem.read(manifestPath(of: output)).flatMap(OutputManifest.parse) else { return nil }
+              let manifest = readManifest(manifestPath(of: output), cache: cache) else { return nil }
         return (output, manifest)
+    }
+
+    /// The manifest at `path`, parsed; kept parsed in `cache` between builds of one process.
+    private static func readManifest(_ path: String, cache: LoadCache?) -> OutputManifest? {
+        func read(_ path: String) -> OutputManifest? { FileSystem.read(path).flatMap(OutputManifest.parse) }
+        return cache.map { $0.parsed(path, read) } ?? read(path)
     }
 
     /// `.Site.previous` beside `Site`: the generation the last build replaced, kept for the next build to reuse.

@@ -199,6 +199,8 @@ public final class DevServer: @unchecked Sendable {
                                         baseURL: "http://\(address.browserHost):\(port)/", now: options.now)
         // Files unchanged since the last build are not read or decoded again.
         buildOptions.cache = loadCache
+        // The work folder is this server's alone.
+        buildOptions.trustsOutput = true
         let report = Builder.build(buildOptions)
         lock.lock()
         attempts += 1

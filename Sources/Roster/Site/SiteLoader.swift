@@ -56,7 +56,7 @@ public enum SiteLoader {
                               decode: Case.decode)
         let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache, bodies: bodies,
                                 records: records, decode: Notice.decode)
-        cache?.keepOnly(Set((providerFiles + caseFiles + noticeFiles).map(\.relativePath)))
+        cache?.keepOnly((providerFiles + caseFiles + noticeFiles).map(\.relativePath))
         for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
 
         reportDuplicateIDs(providers.entries.map { ($0.id, $0.source.location) }, kind: "服务商", findings: &findings)
@@ -92,9 +92,13 @@ public enum SiteLoader {
         guard FileSystem.isDirectory(dir), !FileSystem.isSymlink(dir) else { return [] }
         var files: [SourceFile] = []
         var seenLowercased: [String: String] = [:]
+        let prefix = "Content/\(folder)/"
         for (name, kind) in FileSystem.listWithKinds(dir) where !name.hasPrefix(".") {
-            let relative = "Content/\(folder)/\(name)"
-            let ext = name.pathExtension.lowercased()
+            let relative = prefix + name
+            // The extension found on the bytes (a dot is one byte in UTF-8): Character by Character, 20,000 names
+            // took a tenth of a rebuild's loading.
+            let utf8 = name.utf8
+            let ext = utf8.lastIndex(of: UInt8(ascii: ".")).map { $0 == utf8.startIndex ? "" : String(name[utf8.index(after: $0)...]).lowercased() } ?? ""
             guard extensions.contains(ext) else {
                 if !FileSystem.isDirectory(dir.appendingPath(name)) {
                     findings.warning("content.ignored-file", at: SourceLocation(file: relative),
@@ -173,7 +177,9 @@ public enum SiteLoader {
         guard let cache else {
             return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode)
         }
-        let stamp = FileStamp.of(file.absolutePath, named: file.relativePath)
+        // Looked up by name in the open folder: a shorter path for the kernel to walk, 22,000 times.
+        let info = folder >= 0 ? FileSystem.status(file.name, relativeTo: folder) : FileSystem.status(file.absolutePath)
+        let stamp = FileStamp.of(info, named: file.relativePath)
         if let cached = cache.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
         let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, records: records, decode: decode)
         cache.store(decoded, for: file.relativePath, stamp: stamp)
@@ -544,9 +550,32 @@ public final class LoadCache: @unchecked Sendable {
     }
 
     /// Forgets files that are gone.
-    func keepOnly(_ paths: Set<String>) {
+    func keepOnly(_ paths: [String]) {
         lock.lock()
-        files = files.filter { paths.contains($0.key) }
+        defer { lock.unlock() }
+        // Usually none is: every path listed is held, and there are as many.
+        if files.count == paths.count, paths.allSatisfy({ files[$0] != nil }) { return }
+        let kept = Set(paths)
+        files = files.filter { kept.contains($0.key) }
+    }
+
+    /// The build's own bookkeeping files (manifests, body facts, search term cache), parsed, by path and stamp.
+    private var bookkeeping: [String: (stamp: UInt64, parsed: any Sendable)] = [:]
+
+    /// What `parse` makes of the bookkeeping file at `path` (absolute), parsed again only when the file changed:
+    /// each is rewritten whole under a new name, so a changed file always has another stamp. Nil when `parse`
+    /// gives nil, or the file is missing.
+    func parsed<T: Sendable>(_ path: String, _ parse: (String) -> T?) -> T? {
+        guard let info = FileSystem.status(path) else { return parse(path) }
+        let stamp = FileStamp.of(info, named: path)
+        lock.lock()
+        let known = bookkeeping[path]
         lock.unlock()
+        if let known, known.stamp == stamp, let value = known.parsed as? T { return value }
+        let value = parse(path)
+        lock.lock()
+        bookkeeping[path] = value.map { (stamp, $0) }
+        lock.unlock()
+        return value
     }
 }
