@@ -7,8 +7,8 @@ For each corpus size it generates (or reuses) the corpus, does one untimed warm-
 timed run reads from the page cache: the benchmark measures the build, not the disk), then alternates timed full
 builds of Roster and Hugo into emptied output folders, `--runs` times, under `/usr/bin/time -v`; before each timed
 run it syncs the disk and waits for the shared cores to be idle (`--quiet`).  It then times
-`roster check`, a rebuild with nothing changed, a rebuild after one case file changed (the incremental case), and two
-floors:
+`roster check`, a rebuild with nothing changed, a rebuild after one case file changed (the incremental case), the
+same edit under `roster serve` (from the save to the rebuilt site, as an editor waits for it), and two floors:
 reading every content file and `cmark-gfm` rendering all bodies on one core.  It prints medians (min-max) and writes
 the same tables as Markdown to `<work>/results.md`.
 """
@@ -18,6 +18,8 @@ import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -191,6 +193,60 @@ def change_one_case(site, n):
         f.write(("\n补充说明：本案例于基准测试中修改过第 %d 次。\n" % (n + 1)).encode())
 
 
+def serve_rebuilds(roster, site, work, args):
+    """`roster serve` on the corpus, one case saved `--runs` times: per save, the seconds from the save to the line
+    saying the site was rebuilt (what an editor waits for: noticing the change, the rebuild, publishing it), and
+    the rebuild's own time as the server reports it.
+
+    The server builds into a temporary folder of its own, made on the corpus's disk.  Two saves go untimed first:
+    the first rebuild takes every page from the first build, the second reuses the generation before, as every
+    later one does."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    temporary = os.path.join(work, "serve-tmp")
+    rmtree(temporary)
+    os.makedirs(temporary)
+    env = dict(os.environ, TMPDIR=temporary)
+    server = subprocess.Popen([roster, "serve", "--root", site, "--port", str(port), "--now", NOW], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=env)
+    built = re.compile(r"已构建 .*用时 ([0-9.]+) 秒")
+    failed = re.compile(r"构建失败|个错误，网站没有更新")
+
+    def wait_for_build():
+        for line in server.stdout:
+            if failed.search(line):
+                raise RuntimeError("roster serve: " + line.strip())
+            match = built.search(line)
+            if match:
+                return float(match.group(1))
+        raise RuntimeError("roster serve stopped")
+
+    original = open(case_path(site), "rb").read()
+    results = []
+    try:
+        wait_for_build()
+        for n in range(2 + args.runs):
+            if n >= 2:
+                wait_for_quiet(args.quiet, args.max_wait)
+            start = time.time()
+            change_one_case(site, 100 + n)
+            reported = wait_for_build()
+            if n >= 2:
+                results.append((time.time() - start, reported))
+            # Saves a second apart at least, as an editor's are (and so no save lands in the clock tick of the last).
+            time.sleep(max(0.0, 1.0 - (time.time() - start)))
+    finally:
+        open(case_path(site), "wb").write(original)
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        rmtree(temporary)
+    return results
+
+
 def machine():
     cpu = "?"
     for line in open("/proc/cpuinfo"):
@@ -286,6 +342,9 @@ def main(argv):
             open(case_path(site), "wb").write(original)
         print("  rebuild after one case changed: %s s (publish step %s ms)"
               % (spread([x.wall for x in inc]), spread([steps(x.err).get("Publish", 0) for x in inc], "%.0f")), flush=True)
+        served = serve_rebuilds(roster, site, work, args)
+        print("  roster serve, one case saved: rebuilt %s s after the save (the rebuild itself %s s)"
+              % (spread([x[0] for x in served]), spread([x[1] for x in served])), flush=True)
 
         files = content_files(site)
         start = time.time()
@@ -298,7 +357,7 @@ def main(argv):
         if cmark:
             for _ in range(args.runs):
                 cmark_s.append(timed([cmark] + CMARK_EXTENSIONS + [bodies], args).wall)
-        rows.append((cases, r, h, check, same, inc, read_s, size, cmark_s, os.path.getsize(bodies)))
+        rows.append((cases, r, h, check, same, inc, served, read_s, size, cmark_s, os.path.getsize(bodies)))
         report(header, rows, step_tables, work)
 
     return 0
@@ -307,17 +366,17 @@ def main(argv):
 def report(header, rows, step_tables, work):
     """Prints the results table and writes it to `<work>/results.md` (after every size, so a long run keeps what it has)."""
     lines = ["| cases | Roster build s | Hugo build s | Roster/Hugo | Roster CPU s | Hugo CPU s | Roster peak MB | Hugo peak MB "
-             "| `roster check` s | rebuild, nothing changed s | rebuild after 1 case changed s | floor: read files s "
-             "| floor: cmark-gfm 1 core s | worst interference |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for cases, r, h, check, same, inc, read_s, size, cmark_s, body_bytes in rows:
+             "| `roster check` s | rebuild, nothing changed s | rebuild after 1 case changed s "
+             "| `roster serve`: save to rebuilt s | floor: read files s | floor: cmark-gfm 1 core s | worst interference |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for cases, r, h, check, same, inc, served, read_s, size, cmark_s, body_bytes in rows:
         def col(runs, key, fmt="%.1f"):
             return fmt % med([getattr(x, key) for x in runs]) if runs else "—"
         ratio = "%.2f" % (med([x.wall for x in r]) / med([x.wall for x in h])) if h else "—"
-        lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f (%d MB) | %s (%d MB) | %s |" % (
+        lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f (%d MB) | %s (%d MB) | %s |" % (
             cases, spread([x.wall for x in r]), spread([x.wall for x in h]), ratio, col(r, "cpu"), col(h, "cpu"),
             col(r, "rss", "%.0f"), col(h, "rss", "%.0f"), spread([x.wall for x in check]), spread([x.wall for x in same]),
-            spread([x.wall for x in inc]), read_s, size / 1e6, spread(cmark_s), body_bytes / 1e6,
+            spread([x.wall for x in inc]), spread([x[0] for x in served]), read_s, size / 1e6, spread(cmark_s), body_bytes / 1e6,
             "%.0f%%" % (100 * max(x.others for x in r + h + check + same + inc))))
     names = list(next(iter(step_tables.values())).keys())
     step_lines = ["| step (median ms) | " + " | ".join("%d cases" % c for c in step_tables) + " |",
