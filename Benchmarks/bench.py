@@ -213,19 +213,21 @@ def serve_rebuilds(roster, site, work, args):
     built = re.compile(r"已构建 .*用时 ([0-9.]+) 秒")
     failed = re.compile(r"构建失败|个错误，网站没有更新")
 
-    def wait_for_build():
+    def wait_for_build(then=None):
         for line in server.stdout:
+            if then and then in line:
+                return None
             if failed.search(line):
                 raise RuntimeError("roster serve: " + line.strip())
             match = built.search(line)
-            if match:
+            if match and not then:
                 return float(match.group(1))
         raise RuntimeError("roster serve stopped")
 
     original = open(case_path(site), "rb").read()
     results = []
     try:
-        wait_for_build()
+        wait_for_build(then="正在监视")
         for n in range(2 + args.runs):
             if n >= 2:
                 wait_for_quiet(args.quiet, args.max_wait)

@@ -254,6 +254,28 @@ struct ServeTests {
         }
     }
 
+    @Test("a file saved while the first build runs is built right after it")
+    func savedDuringFirstBuild() async throws {
+        let site = try Self.fixture()
+        let terminal = Terminal()
+        let saved = Counter()
+        let original = try #require(site.read("Content/cases/c1.md"))
+        let server = try DevServer(options: .init(root: site.root, port: 0, now: Day(iso: "2024-06-01"), pollInterval: 0.05),
+                                   output: { line, _ in
+                                       terminal.append(line)
+                                       // Saved as the first build reports, before it has returned.
+                                       if line.contains("已构建"), saved.value == 0 {
+                                           saved.add()
+                                           try? site.write("Content/cases/c1.md", original.replacingOccurrences(of: "注塑车间设备联网", with: "启动时保存的标题"))
+                                       }
+                                   })
+        try await server.start()
+        let port = server.port
+        #expect(try await eventually { try await RawHTTP.get(port, "/cases/c1/").text.contains("启动时保存的标题") },
+                "\(terminal.text)")
+        await server.stop()
+    }
+
     @Test("a site broken from the start is served as a waiting page that shows the errors, until it is fixed")
     func brokenAtStart() async throws {
         let site = try Self.fixture()

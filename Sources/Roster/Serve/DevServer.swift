@@ -118,8 +118,10 @@ public final class DevServer: @unchecked Sendable {
                 if bound != options.port && options.port != 0 {
                     output("端口 \(options.port) 已被占用，改用 \(bound)。", true)
                 }
-                rebuild(changed: [])
+                // Watching first: a file saved while the first build runs (20,000 cases take seconds) is then
+                // built right after it, not left until the next save.
                 startWatching()
+                rebuild(changed: [])
                 return
             case .failure(let error):
                 lastError = error.message
@@ -187,9 +189,14 @@ public final class DevServer: @unchecked Sendable {
 
     private let loadCache = LoadCache()
 
-    /// Builds the site into the temporary folder and tells the open pages. Runs on one thread at a time.
+    /// Builds one at a time: the first build and the watcher's may meet.
+    private let building = NSLock()
+
+    /// Builds the site into the temporary folder and tells the open pages; one build at a time.
     @discardableResult
     public func rebuild(changed: [String]) -> BuildStatus {
+        building.lock()
+        defer { building.unlock() }
         let clock = Date()
         if !changed.isEmpty {
             let shown = changed.prefix(3).joined(separator: "、") + (changed.count > 3 ? " 等 \(changed.count) 个文件" : "")
