@@ -90,8 +90,13 @@ public final class OutputFolder: @unchecked Sendable {
         prepare(relative)
         touch(folder(of: relative))
         let target = path.appendingPath(relative)
-        var linked = link(source, target) == 0
-        if !linked, errno == EEXIST, unlink(target) == 0 { linked = link(source, target) == 0 }
+        // Linked under a temporary name and renamed over the target: where linking fails (a file system without
+        // hard links) the target is left as it was, so the copy below may still find it already holds the bytes.
+        let temporary = path.appendingPath(relative + ".link-\(getpid())")
+        unlink(temporary)
+        let linked = link(source, temporary) == 0 && rename(temporary, target) == 0
+        // Renaming a link over another link to the same file does nothing, leaving the temporary name behind.
+        unlink(temporary)
         if linked {
             var file = now
             file.hash = entry.hash
@@ -233,27 +238,15 @@ public final class OutputFolder: @unchecked Sendable {
     /// Writes a whole file with plain POSIX calls: no per-file fsync or temporary copy, since the build is made
     /// atomic by swapping the whole staging folder in, not file by file. Returns the file's size, inode and time.
     ///
-    /// With `replacingShared`, a file already there with another name (a hard link to the published site's file,
-    /// see ``copyFromPublished(_:fingerprint:kind:)``) is unlinked and made anew, so the published file keeps its
-    /// bytes; `replaced` is then called, as the folder lost and gained an entry.
+    /// With `replacingShared`, a file already there that may have another name (a hard link to the published site's
+    /// file, see ``copyFromPublished(_:fingerprint:kind:)``) is unlinked and made anew, so the published file keeps
+    /// its bytes; `replaced` is then called, as the folder lost and gained an entry.
     static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, replacingShared: Bool = false,
                           replaced: () -> Void = {}) -> OutputManifest.File? {
-        var fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (replacingShared ? 0 : O_TRUNC), 0o644)
+        // Always replaced, not judged by its link count: some file systems report 1 for a linked file.
+        if replacingShared, unlink(path) == 0 { replaced() }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return nil }
-        if replacingShared {
-            var info = Glibc.stat()
-            guard fstat(fd, &info) == 0 else { close(fd); return nil }
-            if info.st_nlink > 1 {
-                close(fd)
-                guard unlink(path) == 0 else { return nil }
-                replaced()
-                fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-                guard fd >= 0 else { return nil }
-            } else if ftruncate(fd, 0) != 0 {
-                close(fd)
-                return nil
-            }
-        }
         defer { close(fd) }
         var offset = 0
         while offset < bytes.count {

@@ -44,7 +44,9 @@ final class FolderWatcher: @unchecked Sendable {
     func start(polling: Bool = false, onChange: @escaping @Sendable ([String]) -> Void,
                onIdle: @escaping @Sendable () -> Void = {}) {
         #if os(Linux)
-        if !polling, let queue = ChangeQueue(), folders.allSatisfy({ queue.watch($0, name: $0.lastPathComponent) }) {
+        // Events only when every folder is there to watch: one made later would go unseen.
+        if !polling, folders.allSatisfy(FileSystem.isDirectory), let queue = ChangeQueue(),
+           folders.allSatisfy({ queue.watch($0, name: $0.lastPathComponent) }) {
             method = .events
             let thread = Thread { [self] in
                 while !self.sleep(0) {
@@ -220,7 +222,13 @@ private final class ChangeQueue: @unchecked Sendable {
                 let nameBytes = buffer[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 }
                 offset += 16 + length
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { overflow = true; continue }
-                if mask & UInt32(IN_IGNORED) != 0 { folders[handle] = nil; continue }
+                if mask & UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                    // A watched top folder removed or moved away (replaced, say): reported as events lost, so the
+                    // watcher watches the folders again and reports them changed.
+                    if let folder = folders[handle], !folder.name.contains("/") { overflow = true }
+                    if mask & UInt32(IN_IGNORED) != 0 { folders[handle] = nil }
+                    continue
+                }
                 guard let folder = folders[handle], !nameBytes.isEmpty else { continue }
                 let name = String(decoding: nameBytes, as: UTF8.self)
                 guard !FolderWatcher.isIgnored(name) else { continue }
