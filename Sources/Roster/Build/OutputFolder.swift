@@ -173,9 +173,9 @@ public final class OutputFolder: @unchecked Sendable {
             return
         }
         prepare(relative)
-        let replacing = mayShare(relative)
-        if !replacing { touch(folder(of: relative)) }
-        if var file = Self.writeFile(path.appendingPath(relative), bytes, replacingShared: replacing, replaced: { touch(folder(of: relative)) }) {
+        // The folder gains an entry: a new file, or one made anew in place of a file that may be shared.
+        touch(folder(of: relative))
+        if var file = Self.writeFile(path.appendingPath(relative), bytes, replacingShared: mayShare(relative)) {
             file.hash = hash
             file.fingerprint = fingerprint
             record(relative, file, kind: kind, unchanged: false)
@@ -240,11 +240,10 @@ public final class OutputFolder: @unchecked Sendable {
     ///
     /// With `replacingShared`, a file already there that may have another name (a hard link to the published site's
     /// file, see ``copyFromPublished(_:fingerprint:kind:)``) is unlinked and made anew, so the published file keeps
-    /// its bytes; `replaced` is then called, as the folder lost and gained an entry.
-    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, replacingShared: Bool = false,
-                          replaced: () -> Void = {}) -> OutputManifest.File? {
+    /// its bytes.
+    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, replacingShared: Bool = false) -> OutputManifest.File? {
         // Always replaced, not judged by its link count: some file systems report 1 for a linked file.
-        if replacingShared, unlink(path) == 0 { replaced() }
+        if replacingShared { unlink(path) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
