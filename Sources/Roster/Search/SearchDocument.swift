@@ -99,7 +99,7 @@ extension RenderContext {
     /// What a case card shows: title, summary, industry, headline result, enterprise, areas.
     private func searchCardText(_ item: Case) -> [String] {
         [item.title, item.summary ?? "", industryName(item.industry), item.enterprise]
-            + item.areas + item.results.prefix(1).map(resultText)
+            + item.areas + resultViews(item).prefix(1).compactMap { $0["text"] as? String }
     }
 
     private func searchBodyText(_ html: String?) -> [String] {
