@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import Roster
+
+/// The renderer looks at each value of a view model once and decides what it is; these pin what every kind of
+/// value the page functions put in a view renders as, so a faster way of deciding cannot change a page.
+@Suite("Template renderer values")
+struct TemplateRendererTests {
+    private func render(_ template: String, _ view: [String: Any]) throws -> String {
+        var set = TemplateSet()
+        try set.register(template, named: "page")
+        let program = try set.compiled()
+        return String(decoding: TemplateRenderer.render("page", in: program, views: [view]), as: UTF8.self)
+    }
+
+    @Test("text, flags, numbers, nested views, lists and optionals each render as the Mustache spec says")
+    func everyKindOfValue() throws {
+        let nothing: String? = nil
+        let something: String? = "有值"
+        let view: [String: Any] = [
+            "text": "A&B <b>",
+            "yes": true, "no": false,
+            "count": 42,
+            "nested": ["name": "内层"] as [String: Any],
+            "rows": [["n": 1], ["n": 2]] as [[String: Any]],
+            "words": ["甲", "乙"],
+            "mixed": [["n": "视图"] as [String: Any], "文字", 7] as [Any],
+            "scalars": ["文字", 7, true] as [Any],
+            "empty": [String](),
+            "nothing": nothing as Any, "something": something as Any,
+            "ratio": 1.5,
+        ]
+        let cases: [(String, String)] = [
+            ("{{text}}|{{{text}}}", "A&amp;B &lt;b&gt;|A&B <b>"),
+            ("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!N{{/no}}", "Y!N"),
+            ("{{count}}{{#count}}[{{.}}]{{/count}}", "42[42]"),
+            ("{{nested.name}}{{#nested}}({{name}}){{/nested}}", "内层(内层)"),
+            ("{{#rows}}{{n}},{{/rows}}", "1,2,"),
+            ("{{#words}}<{{.}}>{{/words}}", "<甲><乙>"),
+            ("{{#mixed}}[{{n}}]{{/mixed}}|{{#scalars}}<{{.}}>{{/scalars}}", "[视图][][]|<文字><7><true>"),
+            ("{{#empty}}x{{/empty}}{{^empty}}无{{/empty}}", "无"),
+            ("{{nothing}}{{^nothing}}空{{/nothing}}|{{something}}{{#something}}({{.}}){{/something}}", "空|有值(有值)"),
+            ("{{ratio}}", "1.5"),
+            ("{{missing}}{{^missing}}缺{{/missing}}{{#rows}}{{text}}{{/rows}}", "缺A&amp;B &lt;b&gt;A&amp;B &lt;b&gt;"),
+        ]
+        for (template, expected) in cases {
+            #expect(try render(template, view) == expected, "\(template)")
+        }
+    }
+}
