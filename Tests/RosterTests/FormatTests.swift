@@ -26,6 +26,21 @@ struct FormatTests {
     }
 }
 
+@Suite("Chart coordinates")
+struct ChartNumberTests {
+    @Test("coordinates written straight into bytes read as the string formatter writes them")
+    func bytesMatchStrings() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, -0.25, 12.25, -12.35, 319.99, 320, 1.5, 1e14, -1e14, 1e17]
+        values += (0..<20_000).map { _ in Double.random(in: -400...400, using: &generator) }
+        for value in values {
+            var svg = SVGBytes()
+            svg.number(value)
+            #expect(String(decoding: svg.bytes, as: UTF8.self) == Charts.n(value), "\(value)")
+        }
+    }
+}
+
 @Suite("Result numbers")
 struct ResultNumbersTests {
     @Test("the integer way gives what Decimal arithmetic gives, for numbers as content writes them")

@@ -78,29 +78,11 @@ struct ResultNumbers: Equatable {
             self.scale = scale
         }
 
-        /// From the decimal's own digits (its description: `-12.5`, `3`, `0.002`); nil if longer than 17 digits.
+        /// From the decimal's digits; nil if they do not fit in 63 bits.
         init?(_ value: Decimal) {
-            guard value.isFinite else { return nil }
-            var units: Int64 = 0
-            var scale = 0
-            var negative = false
-            var afterPoint = false
-            var digits = 0
-            for byte in value.description.utf8 {
-                switch byte {
-                case UInt8(ascii: "-") where digits == 0 && !negative: negative = true
-                case UInt8(ascii: "."): guard !afterPoint else { return nil }; afterPoint = true
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    digits += 1
-                    guard digits <= 17 else { return nil }
-                    units = units * 10 + Int64(byte - UInt8(ascii: "0"))
-                    if afterPoint { scale += 1 }
-                default: return nil
-                }
-            }
-            guard digits > 0 else { return nil }
-            self.units = negative ? -units : units
-            self.scale = scale
+            guard let parts = value.integerParts, parts.digits <= UInt64(Int64.max) else { return nil }
+            units = parts.negative ? -Int64(parts.digits) : Int64(parts.digits)
+            scale = parts.scale
         }
 
         func units(at target: Int) -> Int64? {

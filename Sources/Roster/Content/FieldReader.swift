@@ -296,6 +296,28 @@ extension String {
 }
 
 extension Decimal {
+    /// The number as `digits / 10^scale`, when its digits fit in 64 bits (all that content holds); nil otherwise.
+    ///
+    /// Read from the significand and exponent: a tenth of a microsecond, where going through `description` (the
+    /// way to the digits that first comes to mind) takes seven, and every case page shows a dozen numbers.
+    var integerParts: (digits: UInt64, scale: Int, negative: Bool)? {
+        guard isFinite else { return nil }
+        if isZero { return (0, 0, false) }
+        let significand = self.significand.magnitude
+        guard significand < 1_000_000_000_000_000_000 else { return nil }
+        var digits = NSDecimalNumber(decimal: significand).uint64Value
+        guard Decimal(digits) == significand else { return nil }
+        guard exponent < 0 else {
+            for _ in 0..<exponent {
+                let (next, overflow) = digits.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                digits = next
+            }
+            return (digits, 0, sign == .minus)
+        }
+        return (digits, -exponent, sign == .minus)
+    }
+
     /// Parses a plain decimal number (`12`, `-3.5`); no exponent, no grouping.
     static func parse(_ text: String) -> Decimal? {
         let trimmed = text.trimmingWhitespace()

@@ -254,23 +254,8 @@ enum Format {
     ///
     /// Rounds half away from zero like `NSDecimalRound(.plain)`; a test compares it with ``decimalSlow(_:fractionDigits:)``.
     static func decimalFast(_ value: Decimal, fractionDigits: Int) -> String? {
-        guard value.isFinite, fractionDigits >= 0, fractionDigits <= 18 else { return nil }
-        if value.isZero { return "0" }
-        let significand = value.significand.magnitude
-        guard significand < 1_000_000_000_000_000_000 else { return nil }
-        var digits = NSDecimalNumber(decimal: significand).uint64Value
-        guard Decimal(digits) == significand else { return nil }
-        var scale = 0
-        if value.exponent >= 0 {
-            for _ in 0..<value.exponent {
-                let (next, overflow) = digits.multipliedReportingOverflow(by: 10)
-                if overflow { return nil }
-                digits = next
-            }
-        } else {
-            scale = -value.exponent
-        }
-        return fixedPoint(digits, scale: scale, negative: value.sign == .minus, fractionDigits: fractionDigits)
+        guard fractionDigits >= 0, fractionDigits <= 18, let parts = value.integerParts else { return nil }
+        return fixedPoint(parts.digits, scale: parts.scale, negative: parts.negative, fractionDigits: fractionDigits)
     }
 
     /// `magnitude / 10^scale` with at most `fractionDigits` after the point (rounded half away from zero), no
