@@ -53,6 +53,22 @@ struct SearchTermCacheTests {
         return hash.value | 1
     }
 
+    @Test("a document's terms are sorted by number, keeping the order of equal numbers, whatever their size")
+    func radixSortSorts() {
+        var generator = SeededGenerator(state: 7)
+        for bits in [0, 8, 12, 16, 20, 24, 40, 56] {
+            for count in [0, 1, 2, 300, 5_000] {
+                let entries = (0..<count).map { _ in
+                    UInt64.random(in: 0...(bits == 0 ? 0 : (1 << UInt64(bits)) - 1), using: &generator) << 8 | UInt64.random(in: 1...7, using: &generator)
+                }
+                var sorted = entries, scratch: [UInt64] = []
+                SearchTermCache.radixSort(&sorted, scratch: &scratch)
+                let expected = entries.enumerated().sorted { ($0.element >> 8, $0.offset) < ($1.element >> 8, $1.offset) }.map { $0.element }
+                #expect(sorted == expected, "\(bits) bits, \(count) entries")
+            }
+        }
+    }
+
     @Test("documents reused from the cache, some edited, some gone: the same files as a build from the documents")
     func reuseGivesTheSameIndex() throws {
         let (root, fresh) = Self.folders()

@@ -186,21 +186,31 @@ public struct SearchTermCache: Sendable {
     /// merge sort was a twentieth of a full build.
     static func radixSort(_ entries: inout [UInt64], scratch: inout [UInt64]) {
         let largest = entries.max() ?? 0
+        guard largest >> 8 != 0 else { return }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: repeatElement(0, count: entries.count))
-        var shift: UInt64 = 8
-        var counts = [Int](repeating: 0, count: 257)
-        while shift < 64, largest >> shift != 0 {
-            for n in counts.indices { counts[n] = 0 }
-            for entry in entries { counts[Int((entry >> shift) & 0xFF) + 1] += 1 }
-            for n in 1..<counts.count { counts[n] += counts[n - 1] }
-            for entry in entries {
-                let digit = Int((entry >> shift) & 0xFF)
-                scratch[counts[digit]] = entry
-                counts[digit] += 1
+        // On raw buffers: checked subscripts and copy-on-write checks were most of its time.
+        entries.withUnsafeMutableBufferPointer { entries in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 257) { counts in
+                    var from = entries, to = scratch
+                    var shift: UInt64 = 8
+                    while shift < 64, largest >> shift != 0 {
+                        counts.initialize(repeating: 0)
+                        for entry in from { counts[Int(truncatingIfNeeded: (entry >> shift) & 0xFF) &+ 1] &+= 1 }
+                        for n in 1..<257 { counts[n] &+= counts[n &- 1] }
+                        for entry in from {
+                            let digit = Int(truncatingIfNeeded: (entry >> shift) & 0xFF)
+                            to[counts[digit]] = entry
+                            counts[digit] &+= 1
+                        }
+                        swap(&from, &to)
+                        shift += 8
+                    }
+                    // After an odd number of passes the sorted entries are in the scratch buffer.
+                    if from.baseAddress != entries.baseAddress { _ = entries.update(fromContentsOf: from) }
+                }
             }
-            swap(&entries, &scratch)
-            shift += 8
         }
     }
 
