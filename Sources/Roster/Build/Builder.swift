@@ -167,6 +167,9 @@ public enum Builder {
             }
             searchCase = { item, html, print in search.add(context.searchDocument(case: item, bodyHTML: html), fingerprint: print) }
         }
+        // The pages and files that list everything need nothing rendered: they are made in a lane of their own
+        // beside the entries' pages, so both cores stay busy to the end (made after them, they left a core idle).
+        let listings = Background { writeListings(context, folder, pages, fingerprints: fingerprints) }
         let changed = SourceChanges()
         clock.step("Render provider pages", into: &report) {
             renderPages(site.providers, folder, pages, changed: changed, kind: "provider", path: context.urls.provider, body: \.body,
@@ -196,6 +199,7 @@ public enum Builder {
                 context.noticePage($0, bodyHTML: $1)
             }
         }
+        report.steps += listings.value
         let changedFiles = changed.all
         if let file = changedFiles.min() {
             report.failure = "\(file) 的正文在检查之后又被改动过，页面没有发布：请再构建一次（\(changedFiles.count) 个文件）"
@@ -213,7 +217,7 @@ public enum Builder {
         let facts = BodyFactsUpdate()
         let checked = site
         let lanes: [@Sendable () -> [BuildReport.Step]] = [
-            { writeListings(context, folder, pages, fingerprints: fingerprints, feedBodies: feedBodies) },
+            { writeFeedAndSitemap(context, folder, pages, fingerprints: fingerprints, feedBodies: feedBodies) },
             { search.map { writeSearch($0, context, folder, fingerprints: fingerprints, cache: searchCache) } ?? [] },
             { recordsFacts ? facts.gather(checked, readSince: loadStarted, known: knownBodies) : [] },
         ]
@@ -247,10 +251,10 @@ public enum Builder {
         return report
     }
 
-    /// The industry directories, lists, home page, calendars, feed, sitemap and open data: the files that list
-    /// everything. One lane of the build (see `build`); returns its timed steps.
-    static func writeListings(_ context: RenderContext, _ folder: OutputFolder, _ pages: PageList, fingerprints: PageFingerprints,
-                              feedBodies: [String: String]) -> [BuildReport.Step] {
+    /// The industry directories, lists, home page, calendars and open data: the files that list every entry but
+    /// show no body. A lane of the build beside the entries' pages (see `build`); returns its timed steps.
+    static func writeListings(_ context: RenderContext, _ folder: OutputFolder, _ pages: PageList,
+                              fingerprints: PageFingerprints) -> [BuildReport.Step] {
         var lane: [BuildReport.Step] = []
         var clock = StepClock()
         let site = context.site
@@ -283,22 +287,33 @@ public enum Builder {
             folder.write(context.urls.outputFile(context.urls.deadlinesCalendar), kind: "ics", fingerprint: listed,
                          unlessKept: context.deadlinesCalendar)
         }
-        clock.step("Write feed, sitemap and open data", into: &lane) {
+        clock.step("Write open data", into: &lane) {
             // Independent files, made and written side by side (the open data of every case is most of the work).
-            // The feed holds the notices' bodies: it alone depends on them.
-            let everything = fingerprints.everything
-            let exports: [(path: String, kind: String, fingerprint: UInt64, make: @Sendable () -> [UInt8])] = [
-                ("data/cases.json", "data", listed, { context.casesJSON() }),
-                ("data/cases.csv", "data", listed, { context.casesCSV() }),
-                ("sitemap.xml", "sitemap", listed, { context.sitemap(pages: pages.all) }),
-                ("data/providers.json", "data", listed, { context.providersJSON() }),
-                ("data/providers.csv", "data", listed, { context.providersCSV() }),
-                ("notices/feed.xml", "feed", everything, { Array(context.atomFeed(bodies: feedBodies).utf8) }),
-                ("robots.txt", "robots", listed, { Array(context.robots().utf8) }),
+            let exports: [(path: String, kind: String, make: @Sendable () -> [UInt8])] = [
+                ("data/cases.json", "data", { context.casesJSON() }),
+                ("data/cases.csv", "data", { context.casesCSV() }),
+                ("data/providers.json", "data", { context.providersJSON() }),
+                ("data/providers.csv", "data", { context.providersCSV() }),
+                ("robots.txt", "robots", { Array(context.robots().utf8) }),
             ]
             _ = exports.concurrentMap { export in
-                folder.write(export.path, kind: export.kind, fingerprint: export.fingerprint, unlessKept: export.make)
+                folder.write(export.path, kind: export.kind, fingerprint: listed, unlessKept: export.make)
                 return true
+            }
+        }
+        return lane
+    }
+
+    /// The feed, which holds the notices' bodies, and the sitemap, which lists every page made: written once the
+    /// pages are. One lane of the build (see `build`); returns its timed step.
+    static func writeFeedAndSitemap(_ context: RenderContext, _ folder: OutputFolder, _ pages: PageList,
+                                    fingerprints: PageFingerprints, feedBodies: [String: String]) -> [BuildReport.Step] {
+        var lane: [BuildReport.Step] = []
+        var clock = StepClock()
+        clock.step("Write feed and sitemap", into: &lane) {
+            folder.write("sitemap.xml", kind: "sitemap", fingerprint: fingerprints.listed) { context.sitemap(pages: pages.all) }
+            folder.write("notices/feed.xml", kind: "feed", fingerprint: fingerprints.everything) {
+                Array(context.atomFeed(bodies: feedBodies).utf8)
             }
         }
         return lane
