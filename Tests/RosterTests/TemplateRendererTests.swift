@@ -20,6 +20,7 @@ struct TemplateRendererTests {
         let something: String? = "有值"
         let view: [String: Any] = [
             "text": "A&B <b>",
+            "bytes": Array("<p>正文 & 表</p>".utf8),
             "yes": true, "no": false,
             "count": 42,
             "nested": ["name": "内层"] as [String: Any],
@@ -33,6 +34,7 @@ struct TemplateRendererTests {
         ]
         let cases: [(String, String)] = [
             ("{{text}}|{{{text}}}", "A&amp;B &lt;b&gt;|A&B <b>"),
+            ("{{{bytes}}}|{{bytes}}|{{#bytes}}[{{{.}}}]{{/bytes}}", "<p>正文 & 表</p>|&lt;p&gt;正文 &amp; 表&lt;/p&gt;|[<p>正文 & 表</p>]"),
             ("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!N{{/no}}", "Y!N"),
             ("{{count}}{{#count}}[{{.}}]{{/count}}", "42[42]"),
             ("{{nested.name}}{{#nested}}({{name}}){{/nested}}", "内层(内层)"),

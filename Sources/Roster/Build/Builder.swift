@@ -155,8 +155,8 @@ public enum Builder {
         let search = searchKept ? nil : clock.step("Read the search term cache", into: &report) {
             context.searchIndexBuilder(folder: folder, cache: cachedTerms.value)
         }
-        var searchProvider: (@Sendable (Provider, String, UInt64) -> Void)?
-        var searchCase: (@Sendable (Case, String, UInt64) -> Void)?
+        var searchProvider: (@Sendable (Provider, [UInt8], UInt64) -> Void)?
+        var searchCase: (@Sendable (Case, [UInt8], UInt64) -> Void)?
         var reuseProvider: (@Sendable (Provider, UInt64) -> Bool)?
         var reuseCase: (@Sendable (Case, UInt64) -> Bool)?
         if let search {
@@ -191,7 +191,7 @@ public enum Builder {
             renderPages(site.notices, folder, pages, changed: changed, kind: "notice", path: context.urls.notice, body: \.body,
                         markdown: context.markdown, fingerprint: fingerprints.notice,
                         search: { notice, html, print in
-                            noticeBodies.set(notice.id, html)
+                            noticeBodies.set(notice.id, String(decoding: html, as: UTF8.self))
                             // Every body is rendered anyway, for the feed, so none is reused from the search term
                             // cache; each is recorded there all the same, as patching the index needs every document.
                             search?.add(context.searchDocument(notice: notice, bodyHTML: html), fingerprint: print)
@@ -449,9 +449,9 @@ public enum Builder {
                                                         changed: SourceChanges, kind: String,
                                                         path: @Sendable (String) -> String, body: @Sendable (T) -> MarkdownBody,
                                                         markdown: Markdown, fingerprint: @Sendable (T) -> UInt64,
-                                                        search: (@Sendable (T, String, UInt64) -> Void)?,
+                                                        search: (@Sendable (T, [UInt8], UInt64) -> Void)?,
                                                         reuse: (@Sendable (T, UInt64) -> Bool)?,
-                                                        page: @Sendable (T, String) -> [UInt8])
+                                                        page: @Sendable (T, [UInt8]) -> [UInt8])
     where T.ID == String {
         _ = items.concurrentMap { item -> Int in
             let url = path(item.id)
@@ -460,10 +460,7 @@ public enum Builder {
             let print = fingerprint(item)
             // The body is read again from its file here (see MarkdownBody); one changed since it was checked fails
             // the build rather than show what was not checked.
-            func bodyHTML() -> String? {
-                guard let loaded = body(item).loaded() else { return nil }
-                return markdown.render(loaded).html
-            }
+            func bodyHTML() -> [UInt8]? { markdown.renderHTML(body(item)) }
             if folder.keep(file, fingerprint: print, kind: kind) {
                 if let search, reuse?(item, print) != true {
                     guard let html = bodyHTML() else { changed.add(item.source.location.file); return 0 }

@@ -124,6 +124,15 @@ public struct MarkdownBody: Sendable {
         return body
     }
 
+    /// Calls `body` with the text's UTF-8 bytes, read again from its file when it is not held (without making a
+    /// string of them); nil when the file no longer holds the bytes that were loaded and checked.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        switch storage {
+        case .held(var text): return text.withUTF8(body)
+        case .file(let file): return file.readBytes()?.withUnsafeBufferPointer(body)
+        }
+    }
+
     /// Lets the text go, to be read again from `path` at `offset` when needed: only when `bytes` (the whole file
     /// as loaded) end with exactly the body's bytes, which is the case unless the body was normalised when decoded
     /// (CRLF line ends), and then the text stays held. `changed` is the file's status-change time as read.
@@ -160,27 +169,30 @@ struct BodyFile: Sendable {
 
     /// The body's text, or nil if the file cannot be read or no longer holds the same bytes there.
     func read() -> String? {
+        readBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The body's bytes, or nil if the file cannot be read or no longer holds the same bytes there.
+    func readBytes() -> [UInt8]? {
+        guard length > 0 else { return [] }
         // Content files are never symbolic links (the loader refuses them); one put in their place since is not
         // followed (a folder on the path swapped for a link would be: the hash then refuses what it leads to).
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var failed = false
-        let text = String(unsafeUninitializedCapacity: length) { buffer in
+        let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
             var done = 0
             while done < length {
-                let count = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
-                done += count
+                let read = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
+                if read < 0 && errno == EINTR { continue }
+                guard read > 0 else { break }
+                done += read
             }
-            if done != length || ContentHash.fast(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<done]))) != hash {
-                failed = true
-                return 0
-            }
-            return done
+            count = done
+            failed = done != length || ContentHash.fast(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<done]))) != hash
         }
-        return failed ? nil : text
+        return failed ? nil : bytes
     }
 }
 

@@ -86,13 +86,13 @@ import Foundation
         }
         let context = Fixture.shared.context(site)
         for provider in site.providers where provider.id != "fixture" {
-            broken += pageProblems(String(decoding: context.providerPage(provider, bodyHTML: context.markdown.render(provider.body.text).html), as: UTF8.self), "provider")
+            broken += pageProblems(String(decoding: context.providerPage(provider, bodyHTML: context.markdown.render(provider.body.text).htmlBytes), as: UTF8.self), "provider")
         }
         for item in site.cases where item.id != "fixture-case" {
-            broken += pageProblems(String(decoding: context.casePage(item, bodyHTML: context.markdown.render(item.body.text).html), as: UTF8.self), "case")
+            broken += pageProblems(String(decoding: context.casePage(item, bodyHTML: context.markdown.render(item.body.text).htmlBytes), as: UTF8.self), "case")
         }
         for notice in site.notices {
-            broken += pageProblems(String(decoding: context.noticePage(notice, bodyHTML: context.markdown.render(notice.body.text).html), as: UTF8.self), "notice")
+            broken += pageProblems(String(decoding: context.noticePage(notice, bodyHTML: context.markdown.render(notice.body.text).htmlBytes), as: UTF8.self), "notice")
         }
         return broken
     }
@@ -114,7 +114,7 @@ import Foundation
         var provider = Fixture.shared.site.providers[0]
         provider.body = MarkdownBody(text: text, firstLine: 10)
         let context = Fixture.shared.context(Fixture.shared.site)
-        let page = String(decoding: context.providerPage(provider, bodyHTML: rendered.html), as: UTF8.self)
+        let page = String(decoding: context.providerPage(provider, bodyHTML: rendered.htmlBytes), as: UTF8.self)
         broken += pageProblems(page, "page")
         if !rendered.html.isEmpty && !page.contains(rendered.html) { broken.append("the body did not reach the page as rendered") }
         return broken

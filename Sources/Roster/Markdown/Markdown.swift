@@ -28,8 +28,14 @@ public struct Markdown: Sendable {
 
     /// The rendered HTML and the links it contains.
     public struct Rendered: Sendable {
-        public var html: String
+        /// The HTML as cmark-gfm wrote it, in UTF-8: pages and search take these bytes as they are.
+        public var htmlBytes: [UInt8]
         public var links: [Link]
+
+        /// The HTML as text.
+        public var html: String { String(decoding: htmlBytes, as: UTF8.self) }
+
+        static func empty(links: [Link] = []) -> Rendered { Rendered(htmlBytes: [], links: links) }
     }
 
     /// Whether a link or image target may stay: http(s), mailto, tel, relative, and for images the raster `data:`
@@ -42,20 +48,30 @@ public struct Markdown: Sendable {
         return ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"].contains { lower.hasPrefix($0) }
     }
 
+    /// No `CMARK_OPT_VALIDATE_UTF8`: every body reaches cmark-gfm as valid UTF-8 already (a Swift string, or the
+    /// bytes of a file checked when it loaded, read again only if their hash still matches), and checking again
+    /// was a hundredth of a build.
     private var options: Int32 {
-        Int32(CMARK_OPT_FOOTNOTES) | Int32(CMARK_OPT_VALIDATE_UTF8) | (unsafeHTML ? Int32(CMARK_OPT_UNSAFE) : Int32(CMARK_OPT_DEFAULT))
+        Int32(CMARK_OPT_FOOTNOTES) | (unsafeHTML ? Int32(CMARK_OPT_UNSAFE) : Int32(CMARK_OPT_DEFAULT))
     }
 
     /// Renders `text` to HTML; `collectLinks` also lists every link and image target.
     public func render(_ text: String, collectLinks: Bool = false) -> Rendered {
         // The loader refuses bodies beyond the limits, with their line; this keeps every other caller safe too.
-        if MarkdownLimits.check(text) != nil { return Rendered(html: "", links: []) }
+        if MarkdownLimits.check(text) != nil { return .empty() }
         return process(text, collectLinks: collectLinks, html: true)
     }
 
     /// Renders a body; one the loader measured against the limits is not measured again.
     public func render(_ body: MarkdownBody, collectLinks: Bool = false) -> Rendered {
         body.withinLimits ? process(body.text, collectLinks: collectLinks, html: true) : render(body.text, collectLinks: collectLinks)
+    }
+
+    /// A body's HTML, its bytes read again from its file when it is not held, without making a string of either;
+    /// nil when the file no longer holds the bytes that were loaded and checked.
+    func renderHTML(_ body: MarkdownBody) -> [UInt8]? {
+        guard body.withinLimits else { return render(body.text).htmlBytes }
+        return body.withBytes { process($0, collectLinks: false, html: true).htmlBytes }
     }
 
     /// The link and image targets of `text`, without rendering HTML (what `check` needs).
@@ -87,18 +103,21 @@ public struct Markdown: Sendable {
     }
 
     private func process(_ text: String, collectLinks: Bool, html wantsHTML: Bool) -> Rendered {
-        guard let parser = cmark_parser_new(options) else { return Rendered(html: "", links: []) }
+        var text = text
+        return text.withUTF8 { process($0, collectLinks: collectLinks, html: wantsHTML) }
+    }
+
+    /// Renders `bytes`, valid UTF-8 (see `options`).
+    private func process(_ bytes: UnsafeBufferPointer<UInt8>, collectLinks: Bool, html wantsHTML: Bool) -> Rendered {
+        guard let parser = cmark_parser_new(options) else { return .empty() }
         defer { cmark_parser_free(parser) }
         for name in Markdown.extensionNames {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
-        var text = text
-        text.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parser_feed(parser, chars.baseAddress, chars.count)
-            }
+        bytes.withMemoryRebound(to: CChar.self) { chars in
+            cmark_parser_feed(parser, chars.baseAddress, chars.count)
         }
-        guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", links: []) }
+        guard let document = cmark_parser_finish(parser) else { return .empty() }
         defer { cmark_node_free(document) }
         var links: [Link] = []
         let rebase = basePath != "/"
@@ -125,11 +144,13 @@ public struct Markdown: Sendable {
                 }
             }
         }
-        guard wantsHTML else { return Rendered(html: "", links: links) }
+        guard wantsHTML else { return .empty(links: links) }
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
-            return Rendered(html: "", links: links)
+            return .empty(links: links)
         }
         defer { free(html) }
-        return Rendered(html: String(cString: html), links: links)
+        return html.withMemoryRebound(to: UInt8.self, capacity: 1) { start in
+            Rendered(htmlBytes: Array(UnsafeBufferPointer(start: start, count: strlen(html))), links: links)
+        }
     }
 }

@@ -161,7 +161,7 @@ extension RenderContext {
                             description: description, rows: rows)
     }
 
-    func providerPage(_ provider: Provider, bodyHTML: String) -> [UInt8] {
+    func providerPage(_ provider: Provider, bodyHTML: [UInt8]) -> [UInt8] {
         let path = urls.provider(provider.id)
         var crumbs: [(String, String)] = [(t("industries.title"), urls.industries)]
         if let first = provider.industries.first { crumbs.append((industryName(first), urls.industry(first))) }

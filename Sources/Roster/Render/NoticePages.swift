@@ -57,7 +57,7 @@ extension RenderContext {
         ])
     }
 
-    func noticePage(_ notice: Notice, bodyHTML: String) -> [UInt8] {
+    func noticePage(_ notice: Notice, bodyHTML: [UInt8]) -> [UInt8] {
         let path = urls.notice(notice.id)
         let source = notice.issuers.isEmpty ? site.config.publisher : notice.issuers.joined(separator: " ")
         let description = [notice.docNo, notice.title, t("notice_meta.issuers") + "：" + source,

@@ -26,7 +26,7 @@ extension RenderContext {
         ])
     }
 
-    func casePage(_ item: Case, bodyHTML: String) -> [UInt8] {
+    func casePage(_ item: Case, bodyHTML: [UInt8]) -> [UInt8] {
         let path = urls.case(item.id)
         var crumbs: [(String, String)] = []
         if item.showroom { crumbs.append((t("showroom.title"), urls.showroom)) }

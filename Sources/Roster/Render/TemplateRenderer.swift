@@ -1,6 +1,7 @@
 /// Renders a compiled ``TemplateProgram`` with a view model straight into UTF-8 bytes.
 ///
-/// View models are `[String: Any]` dictionaries built by the page functions. Each value is looked at once, with a
+/// View models are `[String: Any]` dictionaries built by the page functions; text is a `String`, or UTF-8 bytes
+/// (`[UInt8]`: a rendered Markdown body, which is never made a string on its way to the page). Each value is looked at once, with a
 /// few concrete casts in order of how often they occur (text, flags, numbers, nested views, lists), never through
 /// protocol-conformance lookups, and text is escaped byte by byte: this is what makes page rendering cheap enough
 /// for tens of thousands of pages. Escaping bytes (not Characters) also means a quote glued to a combining mark is
@@ -27,6 +28,7 @@ struct TemplateRenderer {
     private enum Value {
         case missing
         case text(String)
+        case bytes([UInt8])
         case flag(Bool)
         case number(Int)
         case view([String: Any])
@@ -131,6 +133,7 @@ struct TemplateRenderer {
             }
         case .view(let view): with(.view(view), &self)
         case .text(let text): with(.value(text), &self)
+        case .bytes(let bytes): with(.value(bytes), &self)
         case .number(let number): with(.value(number), &self)
         case .other(let other): with(.value(other), &self)
         }
@@ -183,6 +186,7 @@ struct TemplateRenderer {
         // not of the first type tried (a fifth of a page's rendering went to failed casts).
         let type = ObjectIdentifier(Swift.type(of: value))
         if type == Self.textType { return .text(value as! String) }
+        if type == Self.bytesType { return .bytes(value as! [UInt8]) }
         if type == Self.flagType { return .flag(value as! Bool) }
         if type == Self.viewType { return .view(value as! [String: Any]) }
         if type == Self.viewsType { return .views(value as! [[String: Any]]) }
@@ -200,6 +204,7 @@ struct TemplateRenderer {
     }
 
     private static let textType = ObjectIdentifier(String.self)
+    private static let bytesType = ObjectIdentifier([UInt8].self)
     private static let flagType = ObjectIdentifier(Bool.self)
     private static let numberType = ObjectIdentifier(Int.self)
     private static let viewType = ObjectIdentifier([String: Any].self)
@@ -218,6 +223,8 @@ struct TemplateRenderer {
         switch value {
         case .missing: return
         case .text(let text): append(text, escaped: escaped)
+        case .bytes(let bytes):
+            bytes.withUnsafeBufferPointer { if escaped { HTMLText.escape($0, into: &out) } else { out.append(contentsOf: $0) } }
         case .number(let number): append(String(number), escaped: false)
         case .flag(let flag): append(flag ? "true" : "false", escaped: false)
         case .view(let view): append(String(describing: view), escaped: escaped)

@@ -102,14 +102,14 @@ extension RenderContext {
             + item.areas + resultViews(item).prefix(1).compactMap { $0["text"] as? String }
     }
 
-    private func searchBodyText(_ html: String?) -> [String] {
+    private func searchBodyText(_ html: [UInt8]?) -> [String] {
         guard let html else { return [] }
         let plain = SearchText.plainText(fromHTML: html)
         return plain.isEmpty ? [] : [plain]
     }
 
     /// A provider page as search sees it; `bodyHTML` is its rendered Markdown body.
-    func searchDocument(provider: Provider, bodyHTML: String?) -> SearchDocument {
+    func searchDocument(provider: Provider, bodyHTML: [UInt8]?) -> SearchDocument {
         var keywords = provider.types.map(typeLabel) + provider.industries.map(industryName)
         keywords += [provider.district] + provider.serviceAreas + [statusLabel(provider.status)]
         keywords += provider.products.flatMap { [$0.name] + $0.areas }
@@ -134,7 +134,7 @@ extension RenderContext {
     }
 
     /// A case page as search sees it; `bodyHTML` is its rendered Markdown body.
-    func searchDocument(case item: Case, bodyHTML: String?) -> SearchDocument {
+    func searchDocument(case item: Case, bodyHTML: [UInt8]?) -> SearchDocument {
         let provider = site.providerByID[item.provider]
         let providerName = provider?.name ?? item.provider
         var keywords = [item.enterprise, industryName(item.industry), t("role.\(item.role.rawValue)"), providerName] + item.areas
@@ -160,7 +160,7 @@ extension RenderContext {
     }
 
     /// A notice page as search sees it; `bodyHTML` is its rendered Markdown body.
-    func searchDocument(notice: Notice, bodyHTML: String?) -> SearchDocument {
+    func searchDocument(notice: Notice, bodyHTML: [UInt8]?) -> SearchDocument {
         var keywords = [t("kind.\(notice.kind.rawValue)")] + notice.issuers
         keywords += [notice.docNo, notice.indexNo, notice.category].compactMap { $0 }
         keywords += notice.deadlines.map(\.label) + notice.attachments.map(\.title)
@@ -189,9 +189,9 @@ extension RenderContext {
 
     /// Every page's search document, in index order (`searchOrder`), from the rendered bodies.
     func searchDocuments(bodies: Builder.Bodies) -> [SearchDocument] {
-        var docs = site.providers.concurrentMap { searchDocument(provider: $0, bodyHTML: bodies.providers[$0.id]) }
-        docs += site.cases.concurrentMap { searchDocument(case: $0, bodyHTML: bodies.cases[$0.id]) }
-        docs += site.notices.map { searchDocument(notice: $0, bodyHTML: bodies.notices[$0.id]) }
+        var docs = site.providers.concurrentMap { searchDocument(provider: $0, bodyHTML: bodies.providers[$0.id].map { Array($0.utf8) }) }
+        docs += site.cases.concurrentMap { searchDocument(case: $0, bodyHTML: bodies.cases[$0.id].map { Array($0.utf8) }) }
+        docs += site.notices.map { searchDocument(notice: $0, bodyHTML: bodies.notices[$0.id].map { Array($0.utf8) }) }
         docs += site.industries.map { searchDocument(industry: $0) }
         let byKey = Dictionary(uniqueKeysWithValues: docs.map { ($0.key, $0) })
         return searchOrder().map { byKey[$0]! }

@@ -180,51 +180,58 @@ public enum SearchText {
     /// Works on UTF-8 bytes: tags and entities are ASCII, so everything else is copied through as it is.
     public static func plainText(fromHTML html: String) -> String {
         var html = html
-        return html.withUTF8 { input -> String in
-            let end = input.count
-            var out: [UInt8] = []
-            out.reserveCapacity(end)
-            func newline() { if let last = out.last, last != 0x0A { out.append(0x0A) } }
-            var i = 0
-            while i < end {
-                let byte = input[i]
-                if byte == 0x3C {  // <
-                    var j = i + 1
-                    while j < end && input[j] != 0x3E { j += 1 }
-                    guard j < end else { break }  // an unclosed tag hides the rest
-                    // The tag's name: its first run of characters other than spaces, without one leading slash.
-                    var start = i + 1
-                    while start < j && input[start] == 0x20 { start += 1 }
-                    var stop = start
-                    while stop < j && input[stop] != 0x20 { stop += 1 }
-                    if start < stop && input[start] == 0x2F { start += 1 }
-                    if isBlockTag(UnsafeBufferPointer(rebasing: input[start..<stop])) { newline() }
+        return html.withUTF8 { plainText(fromHTML: $0) }
+    }
+
+    /// The same, from HTML as UTF-8 bytes (a rendered body, which is never made a string).
+    static func plainText(fromHTML html: [UInt8]) -> String {
+        html.withUnsafeBufferPointer { plainText(fromHTML: $0) }
+    }
+
+    private static func plainText(fromHTML input: UnsafeBufferPointer<UInt8>) -> String {
+        let end = input.count
+        var out: [UInt8] = []
+        out.reserveCapacity(end)
+        func newline() { if let last = out.last, last != 0x0A { out.append(0x0A) } }
+        var i = 0
+        while i < end {
+            let byte = input[i]
+            if byte == 0x3C {  // <
+                var j = i + 1
+                while j < end && input[j] != 0x3E { j += 1 }
+                guard j < end else { break }  // an unclosed tag hides the rest
+                // The tag's name: its first run of characters other than spaces, without one leading slash.
+                var start = i + 1
+                while start < j && input[start] == 0x20 { start += 1 }
+                var stop = start
+                while stop < j && input[stop] != 0x20 { stop += 1 }
+                if start < stop && input[start] == 0x2F { start += 1 }
+                if isBlockTag(UnsafeBufferPointer(rebasing: input[start..<stop])) { newline() }
+                i = j + 1
+            } else if byte == 0x26 {  // &
+                var j = i + 1
+                while j < end && j - i - 1 < 10 && isEntityByte(input[j]) { j += 1 }
+                if j == end {
+                    out.append(contentsOf: input[i..<end])
+                    i = end
+                } else if input[j] == 0x3B {  // ;
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: input[(i + 1)..<j]), as: UTF8.self)
+                    out.append(contentsOf: decodeEntity(name).utf8)
                     i = j + 1
-                } else if byte == 0x26 {  // &
-                    var j = i + 1
-                    while j < end && j - i - 1 < 10 && isEntityByte(input[j]) { j += 1 }
-                    if j == end {
-                        out.append(contentsOf: input[i..<end])
-                        i = end
-                    } else if input[j] == 0x3B {  // ;
-                        let name = String(decoding: UnsafeBufferPointer(rebasing: input[(i + 1)..<j]), as: UTF8.self)
-                        out.append(contentsOf: decodeEntity(name).utf8)
-                        i = j + 1
-                    } else {
-                        // Not an entity: kept as written, with the character that ended it (even a `<`).
-                        let next = j + UTF8Reader.length(input[j])
-                        out.append(contentsOf: input[i..<next])
-                        i = next
-                    }
                 } else {
-                    var j = i + 1
-                    while j < end && input[j] != 0x3C && input[j] != 0x26 { j += 1 }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
-                    i = j
+                    // Not an entity: kept as written, with the character that ended it (even a `<`).
+                    let next = j + UTF8Reader.length(input[j])
+                    out.append(contentsOf: input[i..<next])
+                    i = next
                 }
+            } else {
+                var j = i + 1
+                while j < end && input[j] != 0x3C && input[j] != 0x26 { j += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+                i = j
             }
-            return out.withUnsafeBufferPointer { trimmedLines($0) }
         }
+        return out.withUnsafeBufferPointer { trimmedLines($0) }
     }
 
     /// Lines trimmed of Unicode white space at both ends, blank ones dropped, joined by line breaks.

@@ -299,7 +299,7 @@ struct URLTests {
         #expect(Rules.check(loaded).contains { $0.rule == "link.scheme" && $0.location.file == "Content/providers/p.json" }, "\(url)")
         // Even if the rules were skipped, the page never links it.
         let theme = try #require(Theme.load(root: site.root, name: "default", language: "zh-CN").0)
-        let page = String(decoding: RenderContext(site: loaded, theme: theme, now: Day(iso: "2024-06-01")!).providerPage(loaded.providers[0], bodyHTML: ""), as: UTF8.self)
+        let page = String(decoding: RenderContext(site: loaded, theme: theme, now: Day(iso: "2024-06-01")!).providerPage(loaded.providers[0], bodyHTML: []), as: UTF8.self)
         for tag in HTMLTag.parse(page) where tag.name == "a" {
             let href = tag.attributes.first { $0.name == "href" }?.value ?? ""
             #expect(!href.contains("example.com") && !href.contains("evil"), "\(url) → \(href)")
@@ -314,7 +314,7 @@ struct URLTests {
         let finding = try #require(Rules.check(loaded).first { $0.rule == "link.scheme" })
         #expect(finding.location.line == 6)
         let theme = try #require(Theme.load(root: site.root, name: "default", language: "zh-CN").0)
-        let page = String(decoding: RenderContext(site: loaded, theme: theme, now: Day(iso: "2024-06-01")!).noticePage(loaded.notices[0], bodyHTML: ""), as: UTF8.self)
+        let page = String(decoding: RenderContext(site: loaded, theme: theme, now: Day(iso: "2024-06-01")!).noticePage(loaded.notices[0], bodyHTML: []), as: UTF8.self)
         #expect(!page.contains("javascript:"))
     }
 
