@@ -21,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # roster itself needs the cmark-gfm development files (scripts/install.sh installs everything the project needs).
-if ! pkg-config --exists libcmark-gfm 2>/dev/null; then scripts/install.sh; fi
+if ! pkg-config --exists libcmark-gfm 2>/dev/null || ! dpkg-query -W libjemalloc-dev >/dev/null 2>&1; then scripts/install.sh; fi
 
 swift build -c release --product roster >&2
 bin="$(swift build -c release --show-bin-path)/roster"

@@ -3,7 +3,7 @@
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-apt_packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev chromium chromium-driver fonts-noto-cjk default-jre-headless nodejs nginx)
+apt_packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev chromium chromium-driver fonts-noto-cjk default-jre-headless nodejs nginx)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
