@@ -50,4 +50,22 @@ struct TemplateRendererTests {
             #expect(try render(template, view) == expected, "\(template)")
         }
     }
+
+    @Test("a prepared view renders exactly as the plain view it was made from, nested views and lists included")
+    func preparedViewsRenderAsPlainOnes() throws {
+        let card: [String: Any] = [
+            "title": "卡片 <1>", "sample": true, "count": 3, "none": Optional<String>.none as Any,
+            "headline": ["before": "45", "after": "5"] as [String: Any],
+            "rows": [["n": "甲"], ["n": "乙"]] as [[String: Any]], "tags": ["a", "b"], "empty": [String](),
+        ]
+        let template = """
+            {{card.title}}|{{card.headline.before}}|{{#card}}{{title}}{{#sample}}S{{/sample}}{{count}}{{^none}}无{{/none}}\
+            {{#headline}}{{before}}→{{after}}{{/headline}}{{#rows}}[{{n}}{{.title}}]{{/rows}}{{#tags}}<{{.}}>{{/tags}}\
+            {{^empty}}E{{/empty}}{{/card}}|{{#cards}}{{title}};{{/cards}}|{{#card}}{{outer}}{{/card}}
+            """
+        let plain = try render(template, ["card": card, "cards": [card, card], "outer": "外"])
+        let prepared = try render(template, ["card": PreparedView(card), "cards": [PreparedView(card), PreparedView(card)], "outer": "外"])
+        #expect(prepared == plain)
+        #expect(plain.hasPrefix("卡片 &lt;1&gt;|45|卡片 &lt;1&gt;S3无45→5[甲][乙]<a><b>E|"))
+    }
 }

@@ -21,6 +21,25 @@ struct RenderContext: @unchecked Sendable {
         caseViews = CaseViews(count: site.cases.count)
         css = theme.assets["site.css"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
         js = theme.assets["site.js"].map { SiteURLs(config: site.config).asset($0.outputName) } ?? ""
+        navigation = Self.navigation(theme: theme, urls: urls)
+    }
+
+    /// The site's navigation as each section's pages show it (the section marked current), prepared once: it is on
+    /// every page.
+    private let navigation: [Section: [PreparedView]]
+
+    private static func navigation(theme: Theme, urls: SiteURLs) -> [Section: [PreparedView]] {
+        let items: [(key: String, href: String, section: Section)] = [
+            ("nav.home", urls.home, .home), ("nav.industries", urls.industries, .industries),
+            ("nav.showroom", urls.showroom, .showroom), ("nav.notices", urls.notices, .notices), ("nav.data", urls.data, .data),
+        ]
+        var navigation: [Section: [PreparedView]] = [:]
+        for section in Section.allCases {
+            navigation[section] = items.map {
+                PreparedView(["label": theme.text($0.key), "href": $0.href, "current": $0.section == section])
+            }
+        }
+        return navigation
     }
 
     /// A case shows as a card on its provider's page, its industry's, the showroom, the home page and beside its
@@ -40,7 +59,8 @@ struct RenderContext: @unchecked Sendable {
             if let known { return known }
             // Made outside the lock: two threads may both make one, and either result is the same.
             let results = item.results.map(context.resultView)
-            let view = Made(card: context.makeCaseCard(item, results: results), results: results)
+            let card = context.makeCaseCard(item, results: results)
+            let view = Made(card: card, prepared: PreparedView(card), results: results)
             lock.lock()
             made[item.id] = view
             lock.unlock()
@@ -50,6 +70,8 @@ struct RenderContext: @unchecked Sendable {
         /// View models are plain dictionaries of values; they are built and then only read.
         struct Made: @unchecked Sendable {
             var card: [String: Any]
+            /// The card as lists show it, prepared once for every page it is on.
+            var prepared: PreparedView
             var results: [[String: Any]]
         }
     }
@@ -67,19 +89,12 @@ struct RenderContext: @unchecked Sendable {
     /// Whether the site carries fictional sample data, which every page then says.
     let hasSampleData: Bool
 
-    enum Section: String { case home, industries, showroom, notices, data, search, none }
+    enum Section: String, CaseIterable { case home, industries, showroom, notices, data, search, none }
 
     /// The frame shared by all pages: head, header, navigation, breadcrumbs and footer.
     func page(title: String, path: String, section: Section, description: String? = nil,
               breadcrumbs: [(String, String)] = [], extraMeta: [[String: Any]] = []) -> [String: Any] {
         let isHome = section == .home
-        let nav: [[String: Any]] = [
-            ["label": t("nav.home"), "href": urls.home, "current": section == .home],
-            ["label": t("nav.industries"), "href": urls.industries, "current": section == .industries],
-            ["label": t("nav.showroom"), "href": urls.showroom, "current": section == .showroom],
-            ["label": t("nav.notices"), "href": urls.notices, "current": section == .notices],
-            ["label": t("nav.data"), "href": urls.data, "current": section == .data],
-        ]
         var crumbs: [[String: Any]] = []
         if !breadcrumbs.isEmpty {
             crumbs.append(["label": t("nav.home"), "href": urls.home])
@@ -98,7 +113,7 @@ struct RenderContext: @unchecked Sendable {
             "css": css,
             "js": js,
             "feed": urls.feed,
-            "nav": nav,
+            "nav": navigation[section] ?? [],
             "breadcrumbs": crumbs,
             "hasBreadcrumbs": !crumbs.isEmpty,
             "sampleSite": hasSampleData,
@@ -151,7 +166,10 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// A case as a card in lists and the showroom.
-    func caseCard(_ item: Case) -> [String: Any] { caseViews.get(item, self).card }
+    func caseCard(_ item: Case) -> PreparedView { caseViews.get(item, self).prepared }
+
+    /// The card's fields, for the case's own page, which adds to them.
+    func caseCardFields(_ item: Case) -> [String: Any] { caseViews.get(item, self).card }
 
     /// The views of a case's results, in order (see ``resultView(_:)``).
     func resultViews(_ item: Case) -> [[String: Any]] { caseViews.get(item, self).results }

@@ -34,7 +34,7 @@ extension RenderContext {
         crumbs.append((item.title, path))
         let frame = page(title: item.title, path: path, section: item.showroom ? .showroom : .industries,
                          description: item.summary, breadcrumbs: crumbs)
-        var view = caseCard(item)
+        var view = caseCardFields(item)
         view["bodyHTML"] = bodyHTML
         view["hasBody"] = !bodyHTML.isEmpty
         view["location"] = present(item.location.map { t("location.\($0.rawValue)") })

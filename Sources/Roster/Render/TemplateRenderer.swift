@@ -21,11 +21,12 @@ struct TemplateRenderer {
 
     private enum Frame {
         case view([String: Any])
-        case value(Any)
+        case prepared(PreparedView)
+        case value(Value)
     }
 
     /// What a looked-up value turned out to be.
-    private enum Value {
+    fileprivate enum Value {
         case missing
         case text(String)
         case bytes([UInt8])
@@ -33,6 +34,8 @@ struct TemplateRenderer {
         case number(Int)
         case view([String: Any])
         case views([[String: Any]])
+        case prepared(PreparedView)
+        case prepareds([PreparedView])
         case texts([String])
         case list([Any])
         case other(Any)
@@ -126,16 +129,19 @@ struct TemplateRenderer {
         case .missing: return
         case .flag(let on): if on { run(body, overrides: overrides, indentation: indentation) }
         case .views(let items): for item in items { with(.view(item), &self) }
-        case .texts(let items): for item in items { with(.value(item), &self) }
+        case .prepareds(let items): for item in items { with(.prepared(item), &self) }
+        case .texts(let items): for item in items { with(.value(.text(item)), &self) }
         case .list(let items):
             for item in items {
-                if let view = item as? [String: Any] { with(.view(view), &self) } else { with(.value(item), &self) }
+                switch Self.classify(item) {
+                case .view(let view): with(.view(view), &self)
+                case .prepared(let view): with(.prepared(view), &self)
+                case let other: with(.value(other), &self)
+                }
             }
         case .view(let view): with(.view(view), &self)
-        case .text(let text): with(.value(text), &self)
-        case .bytes(let bytes): with(.value(bytes), &self)
-        case .number(let number): with(.value(number), &self)
-        case .other(let other): with(.value(other), &self)
+        case .prepared(let view): with(.prepared(view), &self)
+        case .text, .bytes, .number, .other: with(.value(value), &self)
         }
     }
 
@@ -144,6 +150,7 @@ struct TemplateRenderer {
         case .missing: return true
         case .flag(let on): return !on
         case .views(let items): return items.isEmpty
+        case .prepareds(let items): return items.isEmpty
         case .texts(let items): return items.isEmpty
         case .list(let items): return items.isEmpty
         default: return false
@@ -156,32 +163,36 @@ struct TemplateRenderer {
         if name.isCurrent {
             switch stack[stack.count - 1] {
             case .view(let view): return .view(view)
-            case .value(let value): return classify(value)
+            case .prepared(let view): return .prepared(view)
+            case .value(let value): return value
             }
         }
         guard name.count > 0 else { return .missing }
         let first = keys[Int(name.first)]
-        var found: Any?
-        if name.anchored {
-            if case .view(let view) = stack[stack.count - 1] { found = view[first] }
-        } else {
-            var i = stack.count - 1
-            while i >= 0 {
-                if case .view(let view) = stack[i], let value = view[first] { found = value; break }
-                i -= 1
+        var value = Value.missing
+        var i = stack.count - 1
+        while i >= 0 {
+            switch stack[i] {
+            case .view(let view): if let found = view[first] { value = Self.classify(found) }
+            case .prepared(let view): if let found = view.values[first] { value = found }
+            case .value: break
             }
+            if name.anchored { break }
+            if case .missing = value { i -= 1 } else { break }
         }
-        guard var value = found else { return .missing }
         var k = Int(name.first) + 1
         while k < Int(name.first + name.count) {
-            guard let view = value as? [String: Any], let child = view[keys[k]] else { return .missing }
-            value = child
+            switch value {
+            case .view(let view): value = view[keys[k]].map(Self.classify) ?? .missing
+            case .prepared(let view): value = view.values[keys[k]] ?? .missing
+            default: return .missing
+            }
             k += 1
         }
-        return classify(value)
+        return value
     }
 
-    private func classify(_ value: Any) -> Value {
+    fileprivate static func classify(_ value: Any) -> Value {
         // The exact type is compared first: a cast that fails costs hundreds of instructions, and most values are
         // not of the first type tried (a fifth of a page's rendering went to failed casts).
         let type = ObjectIdentifier(Swift.type(of: value))
@@ -190,6 +201,8 @@ struct TemplateRenderer {
         if type == Self.flagType { return .flag(value as! Bool) }
         if type == Self.viewType { return .view(value as! [String: Any]) }
         if type == Self.viewsType { return .views(value as! [[String: Any]]) }
+        if type == Self.preparedType { return .prepared(value as! PreparedView) }
+        if type == Self.preparedsType { return .prepareds(value as! [PreparedView]) }
         if type == Self.textsType { return .texts(value as! [String]) }
         if type == Self.numberType { return .number(value as! Int) }
         if let text = value as? String { return .text(text) }
@@ -209,6 +222,8 @@ struct TemplateRenderer {
     private static let numberType = ObjectIdentifier(Int.self)
     private static let viewType = ObjectIdentifier([String: Any].self)
     private static let viewsType = ObjectIdentifier([[String: Any]].self)
+    private static let preparedType = ObjectIdentifier(PreparedView.self)
+    private static let preparedsType = ObjectIdentifier([PreparedView].self)
     private static let textsType = ObjectIdentifier([String].self)
 
     /// Whether `value` is an `Optional` holding nothing (a view model built from an optional field).
@@ -229,6 +244,8 @@ struct TemplateRenderer {
         case .flag(let flag): append(flag ? "true" : "false", escaped: false)
         case .view(let view): append(String(describing: view), escaped: escaped)
         case .views(let views): append(String(describing: views), escaped: escaped)
+        case .prepared(let view): append(String(describing: view.values.mapValues(\.described)), escaped: escaped)
+        case .prepareds(let views): append(String(describing: views.map { $0.values.mapValues(\.described) }), escaped: escaped)
         case .texts(let texts): append(String(describing: texts), escaped: escaped)
         case .list(let list): append(String(describing: list), escaped: escaped)
         case .other(let other): append(String(describing: other), escaped: escaped)
@@ -262,5 +279,46 @@ extension HTMLText {
             runStart = i + 1
         }
         if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+    }
+}
+
+/// A view model made once and shown on many pages (a case's card is on its provider's page, its siblings' pages,
+/// its industry's and the showroom), with each value's kind worked out when it is made rather than every time a
+/// template looks it up: looking up a plain view's value cost more than a thousand instructions, most of them in
+/// telling what the value is.
+final class PreparedView: @unchecked Sendable {
+    fileprivate let values: [String: TemplateRenderer.Value]
+
+    /// Prepares `view`, and the views nested in it.
+    init(_ view: [String: Any]) {
+        values = view.mapValues { Self.prepare(TemplateRenderer.classify($0)) }
+    }
+
+    private static func prepare(_ value: TemplateRenderer.Value) -> TemplateRenderer.Value {
+        switch value {
+        case .view(let view): return .prepared(PreparedView(view))
+        case .views(let views): return .prepareds(views.map(PreparedView.init))
+        default: return value
+        }
+    }
+}
+
+extension TemplateRenderer.Value {
+    /// What a view printed as a variable shows (a theme mistake): the values as plain Swift values.
+    fileprivate var described: Any {
+        switch self {
+        case .missing: return Optional<Any>.none as Any
+        case .text(let value): return value
+        case .bytes(let value): return value
+        case .flag(let value): return value
+        case .number(let value): return value
+        case .view(let value): return value
+        case .views(let value): return value
+        case .prepared(let view): return view.values.mapValues(\.described)
+        case .prepareds(let views): return views.map { $0.values.mapValues(\.described) }
+        case .texts(let value): return value
+        case .list(let value): return value
+        case .other(let value): return value
+        }
     }
 }
