@@ -59,8 +59,7 @@ struct RenderContext: @unchecked Sendable {
             if let known { return known }
             // Made outside the lock: two threads may both make one, and either result is the same.
             let results = item.results.map(context.resultView)
-            let card = context.makeCaseCard(item, results: results)
-            let view = Made(card: card, prepared: PreparedView(card), results: results)
+            let view = Made(card: PreparedView(context.makeCaseCard(item, results: results)), results: results)
             lock.lock()
             made[item.id] = view
             lock.unlock()
@@ -69,9 +68,8 @@ struct RenderContext: @unchecked Sendable {
 
         /// View models are plain dictionaries of values; they are built and then only read.
         struct Made: @unchecked Sendable {
-            var card: [String: Any]
-            /// The card as lists show it, prepared once for every page it is on.
-            var prepared: PreparedView
+            /// Prepared once for every page it is on.
+            var card: PreparedView
             var results: [[String: Any]]
         }
     }
@@ -166,10 +164,7 @@ struct RenderContext: @unchecked Sendable {
     }
 
     /// A case as a card in lists and the showroom.
-    func caseCard(_ item: Case) -> PreparedView { caseViews.get(item, self).prepared }
-
-    /// The card's fields, for the case's own page, which adds to them.
-    func caseCardFields(_ item: Case) -> [String: Any] { caseViews.get(item, self).card }
+    func caseCard(_ item: Case) -> PreparedView { caseViews.get(item, self).card }
 
     /// The views of a case's results, in order (see ``resultView(_:)``).
     func resultViews(_ item: Case) -> [[String: Any]] { caseViews.get(item, self).results }

@@ -34,7 +34,8 @@ extension RenderContext {
         crumbs.append((item.title, path))
         let frame = page(title: item.title, path: path, section: item.showroom ? .showroom : .industries,
                          description: item.summary, breadcrumbs: crumbs)
-        var view = caseCardFields(item)
+        // What the page adds to the case's card.
+        var view: [String: Any] = [:]
         view["bodyHTML"] = bodyHTML
         view["hasBody"] = !bodyHTML.isEmpty
         view["location"] = present(item.location.map { t("location.\($0.rawValue)") })
@@ -60,6 +61,6 @@ extension RenderContext {
             view["providerFlagged"] = provider.status != .recommended
             view["providerStatus"] = statusLabel(provider.status)
         }
-        return render("case", frame: frame, ["case": view])
+        return render("case", frame: frame, ["case": PreparedView(caseCard(item), adding: view)])
     }
 }

@@ -38,7 +38,13 @@ struct TemplateRenderer {
         case prepareds([PreparedView])
         case texts([String])
         case list([Any])
-        case other(Any)
+        /// Anything else (a theme mistake, or a number other than `Int`): boxed, so every value stays small.
+        case other(Other)
+    }
+
+    fileprivate final class Other {
+        let value: Any
+        init(_ value: Any) { self.value = value }
     }
 
     /// Renders the template `name` with `views`, the last one innermost (a key there hides the same key further
@@ -213,7 +219,7 @@ struct TemplateRenderer {
         if let texts = value as? [String] { return .texts(texts) }
         if let list = value as? [Any] { return .list(list) }
         if Self.isNil(value) { return .missing }
-        return .other(value)
+        return .other(Other(value))
     }
 
     private static let textType = ObjectIdentifier(String.self)
@@ -248,7 +254,7 @@ struct TemplateRenderer {
         case .prepareds(let views): append(String(describing: views.map { $0.values.mapValues(\.described) }), escaped: escaped)
         case .texts(let texts): append(String(describing: texts), escaped: escaped)
         case .list(let list): append(String(describing: list), escaped: escaped)
-        case .other(let other): append(String(describing: other), escaped: escaped)
+        case .other(let other): append(String(describing: other.value), escaped: escaped)
         }
     }
 
@@ -294,6 +300,13 @@ final class PreparedView: @unchecked Sendable {
         values = view.mapValues { Self.prepare(TemplateRenderer.classify($0)) }
     }
 
+    /// `base` with `extras` added (an extra replaces a value of the same name): one page's view over a shared one.
+    init(_ base: PreparedView, adding extras: [String: Any]) {
+        var values = base.values
+        for (key, value) in extras { values[key] = Self.prepare(TemplateRenderer.classify(value)) }
+        self.values = values
+    }
+
     private static func prepare(_ value: TemplateRenderer.Value) -> TemplateRenderer.Value {
         switch value {
         case .view(let view): return .prepared(PreparedView(view))
@@ -318,7 +331,7 @@ extension TemplateRenderer.Value {
         case .prepareds(let views): return views.map { $0.values.mapValues(\.described) }
         case .texts(let value): return value
         case .list(let value): return value
-        case .other(let value): return value
+        case .other(let value): return value.value
         }
     }
 }
