@@ -32,6 +32,11 @@ enum Charts {
     /// Every case result has one, so it is written straight into bytes: built from interpolated strings, the charts
     /// took a twentieth of a whole build.
     static func beforeAfter(_ chart: BeforeAfter) -> String {
+        String(decoding: beforeAfterBytes(chart), as: UTF8.self)
+    }
+
+    /// The chart as UTF-8 bytes, as the case page takes it.
+    static func beforeAfterBytes(_ chart: BeforeAfter) -> [UInt8] {
         let fontSize = 14.0
         let labelWidth = max(textWidth(chart.beforeLabel, fontSize), textWidth(chart.afterLabel, fontSize)) + 10
         let values = [value(chart.before), value(chart.after)]
@@ -66,7 +71,7 @@ enum Charts {
         svg.raw(#"" y1="0" x2=""#); svg.number(zero)
         svg.raw(#"" y2=""#); svg.number(height); svg.raw(#""/>"#)
         svg.raw("</svg>")
-        return svg.string
+        return svg.bytes
     }
 
     /// The number as a `Double`, as parsing its written digits gives it: one division of exact integers is
@@ -147,8 +152,6 @@ struct SVGBytes {
     private(set) var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(1_536) }
-
-    var string: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
