@@ -7,11 +7,14 @@ import Testing
 /// value the page functions put in a view renders as, so a faster way of deciding cannot change a page.
 @Suite("Template renderer values")
 struct TemplateRendererTests {
-    private func render(_ template: String, _ view: [String: Any]) throws -> String {
+    private func program(_ template: String) throws -> TemplateProgram {
         var set = TemplateSet()
         try set.register(template, named: "page")
-        let program = try set.compiled()
-        return String(decoding: TemplateRenderer.render("page", in: program, views: [view]), as: UTF8.self)
+        return try set.compiled()
+    }
+
+    private func render(_ template: String, _ view: [String: Any]) throws -> String {
+        String(decoding: TemplateRenderer.render("page", in: try program(template), views: [view]), as: UTF8.self)
     }
 
     @Test("text, flags, numbers, nested views, lists and optionals each render as the Mustache spec says")
@@ -64,8 +67,16 @@ struct TemplateRendererTests {
             {{^empty}}E{{/empty}}{{/card}}|{{#cards}}{{title}};{{/cards}}|{{#card}}{{outer}}{{/card}}
             """
         let plain = try render(template, ["card": card, "cards": [card, card], "outer": "外"])
-        let prepared = try render(template, ["card": PreparedView(card), "cards": [PreparedView(card), PreparedView(card)], "outer": "外"])
-        #expect(prepared == plain)
+        let program = try program(template)
+        func rendered(preparedFor other: TemplateProgram) -> String {
+            let view: [String: Any] = ["card": PreparedView(card, for: other),
+                                       "cards": [PreparedView(card, for: other), PreparedView(card, for: other)], "outer": "外"]
+            return String(decoding: TemplateRenderer.render("page", in: program, views: [view]), as: UTF8.self)
+        }
+        #expect(rendered(preparedFor: program) == plain)
+        // Prepared for another theme's templates (its keys numbered otherwise): found by name.
+        let other = try self.program("{{sample}}{{rows}}{{n}}{{count}}{{title}}{{headline}}{{before}}{{after}}{{tags}}{{empty}}{{none}}")
+        #expect(rendered(preparedFor: other) == plain)
         #expect(plain.hasPrefix("卡片 &lt;1&gt;|45|卡片 &lt;1&gt;S3无45→5[甲][乙]<a><b>E|"))
     }
 }

@@ -36,7 +36,7 @@ struct RenderContext: @unchecked Sendable {
         var navigation: [Section: [PreparedView]] = [:]
         for section in Section.allCases {
             navigation[section] = items.map {
-                PreparedView(["label": theme.text($0.key), "href": $0.href, "current": $0.section == section])
+                PreparedView(["label": theme.text($0.key), "href": $0.href, "current": $0.section == section], for: theme.templates)
             }
         }
         return navigation
@@ -59,7 +59,8 @@ struct RenderContext: @unchecked Sendable {
             if let known { return known }
             // Made outside the lock: two threads may both make one, and either result is the same.
             let results = item.results.map(context.resultView)
-            let view = Made(card: PreparedView(context.makeCaseCard(item, results: results)), results: results)
+            let view = Made(card: PreparedView(context.makeCaseCard(item, results: results), for: context.theme.templates),
+                            results: results)
             lock.lock()
             made[item.id] = view
             lock.unlock()

@@ -58,6 +58,7 @@ struct TemplateSet: Sendable {
     func compiled() throws(TemplateCompileError) -> TemplateProgram {
         var program = TemplateProgram()
         try program.compile(templates)
+        program.numberKeys()
         return program
     }
 }
@@ -101,6 +102,9 @@ struct TemplateProgram: Sendable {
     }
     private(set) var names: [Name] = []
     private(set) var keys: [String] = []
+    /// `keys` numbered, one number per distinct key: what prepared views are looked up by.
+    private(set) var keyIDs: [Int32] = []
+    private(set) var keyTable = TemplateKeyTable(numbers: [:])
     private(set) var blocks: [String] = []
     /// Block id → start of the overriding body.
     private(set) var overrides: [[Int32: Int32]] = []
@@ -173,6 +177,17 @@ struct TemplateProgram: Sendable {
                 ops[at] = .block(block: blockID(name), indentation: indentationID(indentation), next: Int32(ops.count))
             }
         }
+    }
+
+    fileprivate mutating func numberKeys() {
+        var numbers: [String: Int32] = [:]
+        keyIDs = keys.map { key in
+            if let known = numbers[key] { return known }
+            let number = Int32(numbers.count)
+            numbers[key] = number
+            return number
+        }
+        keyTable = TemplateKeyTable(numbers: numbers)
     }
 
     private mutating func nameID(_ name: TemplateName) -> Int32 {
@@ -481,5 +496,20 @@ struct TemplateParser {
         position += 1 + close.count
         open = newOpen
         close = newClose
+    }
+}
+
+/// The keys a theme's templates look up, numbered: a prepared view keeps its values under these numbers, so a
+/// lookup compares small integers instead of hashing a string.
+final class TemplateKeyTable: Sendable {
+    let numbers: [String: Int32]
+    /// Key by number.
+    let keys: [String]
+
+    init(numbers: [String: Int32]) {
+        self.numbers = numbers
+        var keys = [String](repeating: "", count: numbers.count)
+        for (key, number) in numbers { keys[Int(number)] = key }
+        self.keys = keys
     }
 }

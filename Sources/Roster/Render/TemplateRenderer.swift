@@ -11,6 +11,7 @@ struct TemplateRenderer {
     private let text: UnsafeBufferPointer<UInt8>
     private let names: UnsafeBufferPointer<TemplateProgram.Name>
     private let keys: UnsafeBufferPointer<String>
+    private let keyIDs: UnsafeBufferPointer<Int32>
     private let program: TemplateProgram
     private var out: [UInt8] = []
     private var stack: [Frame]
@@ -55,11 +56,13 @@ struct TemplateRenderer {
             program.text.withUnsafeBufferPointer { text in
                 program.names.withUnsafeBufferPointer { names in
                     program.keys.withUnsafeBufferPointer { keys in
-                        var renderer = TemplateRenderer(ops: ops, text: text, names: names, keys: keys, program: program,
-                                                        stack: views.map { .view($0) })
-                        renderer.out.reserveCapacity(sizeHint)
-                        renderer.run(Int(entry), overrides: [:], indentation: [])
-                        return renderer.out
+                        program.keyIDs.withUnsafeBufferPointer { keyIDs in
+                            var renderer = TemplateRenderer(ops: ops, text: text, names: names, keys: keys, keyIDs: keyIDs,
+                                                            program: program, stack: views.map { .view($0) })
+                            renderer.out.reserveCapacity(sizeHint)
+                            renderer.run(Int(entry), overrides: [:], indentation: [])
+                            return renderer.out
+                        }
                     }
                 }
             }
@@ -68,11 +71,12 @@ struct TemplateRenderer {
 
     private init(ops: UnsafeBufferPointer<TemplateProgram.Op>, text: UnsafeBufferPointer<UInt8>,
                  names: UnsafeBufferPointer<TemplateProgram.Name>, keys: UnsafeBufferPointer<String>,
-                 program: TemplateProgram, stack: [Frame]) {
+                 keyIDs: UnsafeBufferPointer<Int32>, program: TemplateProgram, stack: [Frame]) {
         self.ops = ops
         self.text = text
         self.names = names
         self.keys = keys
+        self.keyIDs = keyIDs
         self.program = program
         self.stack = stack
     }
@@ -180,7 +184,7 @@ struct TemplateRenderer {
         while i >= 0 {
             switch stack[i] {
             case .view(let view): if let found = view[first] { value = Self.classify(found) }
-            case .prepared(let view): if let found = view.values[first] { value = found }
+            case .prepared(let view): if let found = prepared(view, Int(name.first)) { value = found }
             case .value: break
             }
             if name.anchored { break }
@@ -190,12 +194,18 @@ struct TemplateRenderer {
         while k < Int(name.first + name.count) {
             switch value {
             case .view(let view): value = view[keys[k]].map(Self.classify) ?? .missing
-            case .prepared(let view): value = view.values[keys[k]] ?? .missing
+            case .prepared(let view): value = prepared(view, k) ?? .missing
             default: return .missing
             }
             k += 1
         }
         return value
+    }
+
+    /// The value of `keys[key]` in a prepared view, by its number when the view was prepared for this theme.
+    @inline(__always)
+    private func prepared(_ view: PreparedView, _ key: Int) -> Value? {
+        view.table === program.keyTable ? view.value(keyIDs[key]) : view.value(named: keys[key])
     }
 
     fileprivate static func classify(_ value: Any) -> Value {
@@ -250,8 +260,8 @@ struct TemplateRenderer {
         case .flag(let flag): append(flag ? "true" : "false", escaped: false)
         case .view(let view): append(String(describing: view), escaped: escaped)
         case .views(let views): append(String(describing: views), escaped: escaped)
-        case .prepared(let view): append(String(describing: view.values.mapValues(\.described)), escaped: escaped)
-        case .prepareds(let views): append(String(describing: views.map { $0.values.mapValues(\.described) }), escaped: escaped)
+        case .prepared(let view): append(String(describing: view.described), escaped: escaped)
+        case .prepareds(let views): append(String(describing: views.map(\.described)), escaped: escaped)
         case .texts(let texts): append(String(describing: texts), escaped: escaped)
         case .list(let list): append(String(describing: list), escaped: escaped)
         case .other(let other): append(String(describing: other.value), escaped: escaped)
@@ -290,27 +300,71 @@ extension HTMLText {
 
 /// A view model made once and shown on many pages (a case's card is on its provider's page, its siblings' pages,
 /// its industry's and the showroom), with each value's kind worked out when it is made rather than every time a
-/// template looks it up: looking up a plain view's value cost more than a thousand instructions, most of them in
-/// telling what the value is.
+/// template looks it up, and kept under the number of its key in the theme's ``TemplateKeyTable``: looking up a
+/// plain view's value cost more than a thousand instructions, in hashing its name and telling what the value is.
 final class PreparedView: @unchecked Sendable {
-    fileprivate let values: [String: TemplateRenderer.Value]
+    /// The table of the theme it was prepared for; its keys that no template of that theme names are left out.
+    let table: TemplateKeyTable
+    private let numbers: [Int32]
+    private let values: [TemplateRenderer.Value]
 
-    /// Prepares `view`, and the views nested in it.
-    init(_ view: [String: Any]) {
-        values = view.mapValues { Self.prepare(TemplateRenderer.classify($0)) }
+    /// Prepares `view`, and the views nested in it, for the templates of `program`.
+    convenience init(_ view: [String: Any], for program: TemplateProgram) {
+        self.init(view, table: program.keyTable)
+    }
+
+    private init(_ view: [String: Any], table: TemplateKeyTable) {
+        var numbers: [Int32] = [], values: [TemplateRenderer.Value] = []
+        numbers.reserveCapacity(view.count)
+        values.reserveCapacity(view.count)
+        for (key, value) in view {
+            guard let number = table.numbers[key] else { continue }
+            numbers.append(number)
+            values.append(Self.prepare(TemplateRenderer.classify(value), table))
+        }
+        self.table = table
+        self.numbers = numbers
+        self.values = values
     }
 
     /// `base` with `extras` added (an extra replaces a value of the same name): one page's view over a shared one.
     init(_ base: PreparedView, adding extras: [String: Any]) {
-        var values = base.values
-        for (key, value) in extras { values[key] = Self.prepare(TemplateRenderer.classify(value)) }
+        var numbers = base.numbers, values = base.values
+        for (key, value) in extras {
+            guard let number = base.table.numbers[key] else { continue }
+            let prepared = Self.prepare(TemplateRenderer.classify(value), base.table)
+            if let index = numbers.firstIndex(of: number) { values[index] = prepared } else {
+                numbers.append(number)
+                values.append(prepared)
+            }
+        }
+        self.table = base.table
+        self.numbers = numbers
         self.values = values
     }
 
-    private static func prepare(_ value: TemplateRenderer.Value) -> TemplateRenderer.Value {
+    fileprivate func value(_ number: Int32) -> TemplateRenderer.Value? {
+        var i = 0
+        while i < numbers.count {
+            if numbers[i] == number { return values[i] }
+            i += 1
+        }
+        return nil
+    }
+
+    /// For a template of another theme than the one it was prepared for.
+    fileprivate func value(named key: String) -> TemplateRenderer.Value? {
+        table.numbers[key].flatMap(value)
+    }
+
+    fileprivate var described: [String: Any] {
+        Dictionary(uniqueKeysWithValues: zip(numbers.map { table.keys[Int($0)] }, values.map(\.described)))
+    }
+
+    private static func prepare(_ value: TemplateRenderer.Value, _ table: TemplateKeyTable) -> TemplateRenderer.Value {
         switch value {
-        case .view(let view): return .prepared(PreparedView(view))
-        case .views(let views): return .prepareds(views.map(PreparedView.init))
+        case .view(let view): return .prepared(PreparedView(view, table: table))
+        case .views(let views): return .prepareds(views.map { PreparedView($0, table: table) })
         default: return value
         }
     }
@@ -327,8 +381,8 @@ extension TemplateRenderer.Value {
         case .number(let value): return value
         case .view(let value): return value
         case .views(let value): return value
-        case .prepared(let view): return view.values.mapValues(\.described)
-        case .prepareds(let views): return views.map { $0.values.mapValues(\.described) }
+        case .prepared(let view): return view.described
+        case .prepareds(let views): return views.map(\.described)
         case .texts(let value): return value
         case .list(let value): return value
         case .other(let value): return value.value
