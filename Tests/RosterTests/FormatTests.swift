@@ -26,6 +26,20 @@ struct FormatTests {
     }
 }
 
+@Suite("Interface text")
+struct FillingTests {
+    @Test("a token is replaced everywhere in interface text, as Foundation's replacement does it")
+    func fillingMatchesFoundation() {
+        let texts = ["", "{n}", "共{n}家", "{n}{n}", "{n}家，名额{n}", "无占位", "{", "{n", "n}", "改造前 {before}，改造后 {after}", "{{n}}",
+                     "é{n}é", "🙂{n}🙂"]
+        for text in texts {
+            for (token, value) in [("{n}", "3"), ("{n}", ""), ("{n}", "{n}"), ("{before}", "45分钟/台"), ("{after}", "&<>")] {
+                #expect(text.filling(token, value) == text.replacingOccurrences(of: token, with: value), "\(text) \(token)")
+            }
+        }
+    }
+}
+
 @Suite("Chart coordinates")
 struct ChartNumberTests {
     @Test("coordinates written straight into bytes read as the string formatter writes them")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Escaping and link checks for text that goes into pages, feeds and data files.
 public enum HTMLText {
     /// Escapes text for HTML content and quoted attribute values.
@@ -68,22 +70,37 @@ extension String {
     /// A byte-level scan: Foundation's `replacingOccurrences` bridges to NSString and showed up in profiles of
     /// large builds, where it runs several times per page.
     func filling(_ token: String, _ value: String) -> String {
-        let haystack = Array(utf8), needle = Array(token.utf8)
-        guard !needle.isEmpty, haystack.count >= needle.count else { return self }
-        var out: [UInt8] = []
-        out.reserveCapacity(haystack.count + value.utf8.count)
-        var i = 0
-        var replaced = false
-        while i < haystack.count {
-            if haystack[i] == needle[0], i + needle.count <= haystack.count, haystack[i..<(i + needle.count)].elementsEqual(needle) {
-                out.append(contentsOf: value.utf8)
-                i += needle.count
-                replaced = true
-            } else {
-                out.append(haystack[i])
-                i += 1
+        // Runs between tokens are appended as substrings of the text (already valid UTF-8, so not checked again);
+        // tokens are ASCII, so every cut falls between characters.
+        var text = self, token = token
+        let cuts: [Int] = text.withUTF8 { haystack in
+            token.withUTF8 { needle in
+                guard let first = needle.first, haystack.count >= needle.count else { return [] }
+                var cuts: [Int] = []
+                var i = 0
+                while i + needle.count <= haystack.count {
+                    if haystack[i] == first, memcmp(haystack.baseAddress! + i, needle.baseAddress!, needle.count) == 0 {
+                        cuts.append(i)
+                        i += needle.count
+                    } else {
+                        i += 1
+                    }
+                }
+                return cuts
             }
         }
-        return replaced ? String(decoding: out, as: UTF8.self) : self
+        guard !cuts.isEmpty else { return self }
+        let utf8 = self.utf8
+        var out = ""
+        out.reserveCapacity(utf8.count + cuts.count * value.utf8.count)
+        var from = utf8.startIndex
+        for cut in cuts {
+            let at = utf8.index(utf8.startIndex, offsetBy: cut)
+            out += self[from..<at]
+            out += value
+            from = utf8.index(at, offsetBy: token.utf8.count)
+        }
+        out += self[from...]
+        return out
     }
 }
