@@ -64,13 +64,16 @@ struct TemplateRendererTests {
         let template = """
             {{card.title}}|{{card.headline.before}}|{{#card}}{{title}}{{#sample}}S{{/sample}}{{count}}{{^none}}无{{/none}}\
             {{#headline}}{{before}}→{{after}}{{/headline}}{{#rows}}[{{n}}{{.title}}]{{/rows}}{{#tags}}<{{.}}>{{/tags}}\
-            {{^empty}}E{{/empty}}{{/card}}|{{#cards}}{{title}};{{/cards}}|{{#card}}{{outer}}{{/card}}
+            {{^empty}}E{{/empty}}{{/card}}|{{#cards}}{{title}};{{/cards}}|{{#card}}{{outer}}[{{none}}]{{/card}}
             """
-        let plain = try render(template, ["card": card, "cards": [card, card], "outer": "外"])
+        // `none` is in the outer view too: the card's empty value hides it, as a key held with nothing always did.
+        let plain = try render(template, ["card": card, "cards": [card, card], "outer": "外", "none": "外层"])
+        #expect(plain.hasSuffix("|外[]"))
         let program = try program(template)
         func rendered(preparedFor other: TemplateProgram) -> String {
             let view: [String: Any] = ["card": PreparedView(card, for: other),
-                                       "cards": [PreparedView(card, for: other), PreparedView(card, for: other)], "outer": "外"]
+                                       "cards": [PreparedView(card, for: other), PreparedView(card, for: other)], "outer": "外",
+                                       "none": "外层"]
             return String(decoding: TemplateRenderer.render("page", in: program, views: [view]), as: UTF8.self)
         }
         #expect(rendered(preparedFor: program) == plain)

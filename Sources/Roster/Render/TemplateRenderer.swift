@@ -179,17 +179,19 @@ struct TemplateRenderer {
         }
         guard name.count > 0 else { return .missing }
         let first = keys[Int(name.first)]
-        var value = Value.missing
+        // The innermost view that has the key answers, even with nothing (an empty optional): it hides the outer ones.
+        var found: Value?
         var i = stack.count - 1
-        while i >= 0 {
+        while i >= 0, found == nil {
             switch stack[i] {
-            case .view(let view): if let found = view[first] { value = Self.classify(found) }
-            case .prepared(let view): if let found = prepared(view, Int(name.first)) { value = found }
+            case .view(let view): found = view[first].map(Self.classify)
+            case .prepared(let view): found = prepared(view, Int(name.first))
             case .value: break
             }
             if name.anchored { break }
-            if case .missing = value { i -= 1 } else { break }
+            i -= 1
         }
+        var value = found ?? .missing
         var k = Int(name.first) + 1
         while k < Int(name.first + name.count) {
             switch value {
