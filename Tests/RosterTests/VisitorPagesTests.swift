@@ -16,9 +16,9 @@ func expectGolden(_ text: String, _ path: String, sourceLocation: Testing.Source
 @Suite("Charts drawn at build time")
 struct ChartTests {
     func beforeAfter(_ before: Decimal, _ after: Decimal, unit: String = "分钟/台", id: String = "c") -> String {
-        Charts.beforeAfter(.init(id: id, metric: "编制用时", before: before, after: after, unit: unit,
-                                 beforeLabel: "改造前", afterLabel: "改造后", title: "编制用时：改造前后对比",
-                                 description: "改造前\(before)\(unit)，改造后\(after)\(unit)。"))
+        String(decoding: Charts.beforeAfter(.init(id: id, metric: "编制用时", before: before, after: after, unit: unit,
+                                                  beforeLabel: "改造前", afterLabel: "改造后", title: "编制用时：改造前后对比",
+                                                  description: "改造前\(before)\(unit)，改造后\(after)\(unit)。")), as: UTF8.self)
     }
 
     func rects(_ svg: String) -> [(x: Double, width: Double)] {
@@ -62,8 +62,8 @@ struct ChartTests {
 
     @Test("text is escaped in labels, title and description")
     func escaping() {
-        let svg = Charts.beforeAfter(.init(id: "e", metric: "<b>", before: 1, after: 2, unit: "&", beforeLabel: "前", afterLabel: "后",
-                                           title: "<script>", description: "\"x\""))
+        let svg = String(decoding: Charts.beforeAfter(.init(id: "e", metric: "<b>", before: 1, after: 2, unit: "&", beforeLabel: "前",
+                                                            afterLabel: "后", title: "<script>", description: "\"x\"")), as: UTF8.self)
         #expect(!svg.contains("<script>") && !svg.contains("<b>"))
         #expect(svg.contains("&lt;script&gt;") && svg.contains("&quot;x&quot;") && svg.contains(">1&amp;</text>"))
     }

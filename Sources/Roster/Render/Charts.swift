@@ -29,14 +29,9 @@ enum Charts {
     /// Both bars start at zero on one scale, so a fall reads as a fall whether lower or higher is better;
     /// the numbers are written beside the bars, and the change is said in words in the description and the table.
     ///
-    /// Every case result has one, so it is written straight into bytes: built from interpolated strings, the charts
-    /// took a twentieth of a whole build.
-    static func beforeAfter(_ chart: BeforeAfter) -> String {
-        String(decoding: beforeAfterBytes(chart), as: UTF8.self)
-    }
-
-    /// The chart as UTF-8 bytes, as the case page takes it.
-    static func beforeAfterBytes(_ chart: BeforeAfter) -> [UInt8] {
+    /// Every case result has one, so it is written straight into bytes, as the case page takes it: built from
+    /// interpolated strings, the charts took a twentieth of a whole build.
+    static func beforeAfter(_ chart: BeforeAfter) -> [UInt8] {
         let fontSize = 14.0
         let labelWidth = max(textWidth(chart.beforeLabel, fontSize), textWidth(chart.afterLabel, fontSize)) + 10
         let values = [value(chart.before), value(chart.after)]
@@ -101,33 +96,29 @@ enum Charts {
         let fontSize = 14.0
         let rowHeight = 52.0, textLine = 17.0, band = 18.0, bar = 8.0
         let height = Double(rows.count) * rowHeight - 8
-        var svg = open(id: id, height: height, title: title, description: description, className: "chart chart-quota")
+        var svg = SVGBytes()
+        svg.open(id: id, height: height, title: title, description: description, className: "chart chart-quota")
         for (index, row) in rows.enumerated() {
             let top = Double(index) * rowHeight
             let scale = Double(max(row.quota?.upperBound ?? 0, row.count, 1))
             func x(_ value: Int) -> Double { Double(value) / scale * (width - 2) + 1 }
-            svg += #"<text class="chart-label" x="0" y="\#(n(top + textLine - 3))" font-size="\#(n(fontSize))">\#(HTMLText.escape(row.label))</text>"#
-            svg += #"<text class="chart-value" x="\#(n(width))" y="\#(n(top + textLine - 3))" font-size="\#(n(fontSize))" text-anchor="end">\#(HTMLText.escape(row.valueText))</text>"#
+            svg.markup(#"<text class="chart-label" x="0" y="\#(n(top + textLine - 3))" font-size="\#(n(fontSize))">\#(HTMLText.escape(row.label))</text>"#)
+            svg.markup(#"<text class="chart-value" x="\#(n(width))" y="\#(n(top + textLine - 3))" font-size="\#(n(fontSize))" text-anchor="end">\#(HTMLText.escape(row.valueText))</text>"#)
             let bandTop = top + textLine + 4
-            svg += #"<rect class="quota-track" x="0.5" y="\#(n(bandTop))" width="\#(n(width - 1))" height="\#(n(band))"/>"#
+            svg.markup(#"<rect class="quota-track" x="0.5" y="\#(n(bandTop))" width="\#(n(width - 1))" height="\#(n(band))"/>"#)
             if let quota = row.quota {
                 let from = x(quota.lowerBound), to = x(quota.upperBound)
-                svg += #"<rect class="quota-band" x="\#(n(from))" y="\#(n(bandTop))" width="\#(n(max(to - from, 2)))" height="\#(n(band))"/>"#
+                svg.markup(#"<rect class="quota-band" x="\#(n(from))" y="\#(n(bandTop))" width="\#(n(max(to - from, 2)))" height="\#(n(band))"/>"#)
                 for edge in [from, to] {
-                    svg += #"<line class="quota-edge" x1="\#(n(edge))" y1="\#(n(bandTop - 3))" x2="\#(n(edge))" y2="\#(n(bandTop + band + 3))"/>"#
+                    svg.markup(#"<line class="quota-edge" x1="\#(n(edge))" y1="\#(n(bandTop - 3))" x2="\#(n(edge))" y2="\#(n(bandTop + band + 3))"/>"#)
                 }
             }
             if row.count > 0 {
-                svg += #"<rect class="quota-count" x="1" y="\#(n(bandTop + (band - bar) / 2))" width="\#(n(x(row.count) - 1))" height="\#(n(bar))"/>"#
+                svg.markup(#"<rect class="quota-count" x="1" y="\#(n(bandTop + (band - bar) / 2))" width="\#(n(x(row.count) - 1))" height="\#(n(bar))"/>"#)
             }
         }
-        return svg + "</svg>"
-    }
-
-    private static func open(id: String, height: Double, title: String, description: String, className: String) -> String {
-        let titleID = "\(id)-title", descID = "\(id)-desc"
-        return #"<svg class="\#(className)" id="\#(id)" viewBox="0 0 \#(n(width)) \#(n(height))" role="img" aria-labelledby="\#(titleID) \#(descID)">"#
-            + #"<title id="\#(titleID)">\#(HTMLText.escape(title))</title><desc id="\#(descID)">\#(HTMLText.escape(description))</desc>"#
+        svg.raw("</svg>")
+        return String(decoding: svg.bytes, as: UTF8.self)
     }
 
     /// An estimate of a text's width: ideographs and full-width forms take a full em, the rest about 0.6 em.
@@ -157,6 +148,11 @@ struct SVGBytes {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Markup made as a string (the quota chart's interpolated rows), as it is.
+    mutating func markup(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
     mutating func escaped(_ text: String) {
         var text = text
         text.withUTF8 { HTMLText.escape($0, into: &bytes) }
@@ -171,27 +167,11 @@ struct SVGBytes {
         }
         let whole = Int64(tenths)
         if whole < 0 && whole / 10 == 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(whole / 10)
+        bytes.append(contentsOf: String(whole / 10).utf8)
         let fraction = (whole % 10).magnitude
         if fraction != 0 {
             bytes.append(UInt8(ascii: "."))
             bytes.append(UInt8(ascii: "0") + UInt8(fraction))
-        }
-    }
-
-    private mutating func appendDigits(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
         }
     }
 

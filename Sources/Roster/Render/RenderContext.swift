@@ -67,7 +67,7 @@ struct RenderContext: @unchecked Sendable {
             return view
         }
 
-        /// View models are plain dictionaries of values; they are built and then only read.
+        /// Built once and then only read.
         struct Made: @unchecked Sendable {
             /// Prepared once for every page it is on.
             var card: PreparedView

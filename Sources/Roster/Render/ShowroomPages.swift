@@ -42,7 +42,7 @@ extension RenderContext {
         view["results"] = zip(item.results, resultViews(item)).enumerated().map { index, pair in
             let (result, view) = pair
             var row = view
-            row["chart"] = Charts.beforeAfterBytes(.init(
+            row["chart"] = Charts.beforeAfter(.init(
                 id: "result-chart-\(index + 1)", metric: result.metric, before: result.before, after: result.after, unit: result.unit,
                 beforeLabel: t("case.before"), afterLabel: t("case.after"),
                 title: t("case.chart_title").filling("{metric}", result.metric),

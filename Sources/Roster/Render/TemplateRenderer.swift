@@ -1,11 +1,11 @@
 /// Renders a compiled ``TemplateProgram`` with a view model straight into UTF-8 bytes.
 ///
-/// View models are `[String: Any]` dictionaries built by the page functions; text is a `String`, or UTF-8 bytes
-/// (`[UInt8]`: a rendered Markdown body, which is never made a string on its way to the page). Each value is looked at once, with a
-/// few concrete casts in order of how often they occur (text, flags, numbers, nested views, lists), never through
-/// protocol-conformance lookups, and text is escaped byte by byte: this is what makes page rendering cheap enough
-/// for tens of thousands of pages. Escaping bytes (not Characters) also means a quote glued to a combining mark is
-/// still escaped.
+/// View models are `[String: Any]` dictionaries built by the page functions, or ``PreparedView``s for those shown
+/// on many pages; text is a `String`, or UTF-8 bytes (`[UInt8]`: a rendered Markdown body, which is never made a
+/// string on its way to the page). Each value is looked at once, by its exact type first and then by a few
+/// concrete casts, never through protocol-conformance lookups, and text is escaped byte by byte: this is what makes
+/// page rendering cheap enough for tens of thousands of pages. Escaping bytes (not Characters) also means a quote
+/// glued to a combining mark is still escaped.
 struct TemplateRenderer {
     private let ops: UnsafeBufferPointer<TemplateProgram.Op>
     private let text: UnsafeBufferPointer<UInt8>

@@ -161,8 +161,8 @@ extension Array where Element: Sendable {
     /// Maps in parallel over the machine's cores, keeping order.
     ///
     /// The work is cut into many more chunks than cores, handed out as cores come free: items differ in cost (a
-    /// provider with many cases, a long body), and with a few large chunks one core was left working alone on the
-    /// last one while the other waited (a tenth of a second at the end of the case pages at 20,000 cases).
+    /// provider with many cases, a long body), and with a few large chunks one core can be left working alone on
+    /// the last one while the other waits.
     func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
         if count < 2 { return map(transform) }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
