@@ -234,7 +234,17 @@ public enum Builder {
         }
         do {
             try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in
-                try Publisher.publish(staging: staging, to: output, manifest: folder.finish())
+                let manifest = folder.finish()
+                let keptPrevious = try Publisher.publish(staging: staging, to: output, manifest: manifest)
+                // A process that builds again keeps both manifests as they are, rather than parse them back next
+                // time (45,000 paths each at 20,000 cases): the published one, and the one it replaced, which now
+                // describes the previous generation. No one else writes the output of such a process (serve).
+                if let memory {
+                    memory.remember(manifest, parsedFrom: Publisher.manifestPath(of: output))
+                    if keptPrevious, let replaced = publishedGeneration.value?.manifest {
+                        memory.remember(replaced, parsedFrom: Publisher.previousGeneration(of: output) + ".manifest")
+                    }
+                }
             }
             report.published = true
             if recordsFacts { clock.step("Write the body facts", into: &report) { facts.write(to: bodyFactsPath) } }

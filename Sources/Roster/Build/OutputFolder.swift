@@ -46,7 +46,7 @@ public final class OutputFolder: @unchecked Sendable {
     func keep(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
         guard fingerprint != 0 else { return false }
         if let old = previous?.files[relative], old.fingerprint == fingerprint {
-            record(relative, old, kind: kind, unchanged: true)
+            record(relative, old, kind: kind, unchanged: true, inPrevious: true)
             return true
         }
         return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
@@ -142,7 +142,7 @@ public final class OutputFolder: @unchecked Sendable {
         guard fingerprint != 0 else { return false }
         if let previous, previous.files[marker]?.fingerprint == fingerprint {
             for (relative, file) in previous.files where relative.hasPrefix(folder) {
-                record(relative, file, kind: kind, unchanged: true)
+                record(relative, file, kind: kind, unchanged: true, inPrevious: true)
             }
             return true
         }
@@ -167,9 +167,10 @@ public final class OutputFolder: @unchecked Sendable {
     private func write(_ relative: String, _ bytes: UnsafeRawBufferPointer, kind: String, fingerprint: UInt64) {
         precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."), "unsafe output path")
         let hash = ContentHash.fast(bytes)
-        if var old = previous?.files[relative], old.hash == hash, old.size == bytes.count {
+        let earlier = previous?.files[relative]
+        if var old = earlier, old.hash == hash, old.size == bytes.count {
             old.fingerprint = fingerprint
-            record(relative, old, kind: kind, unchanged: true)
+            record(relative, old, kind: kind, unchanged: true, inPrevious: true)
             return
         }
         prepare(relative)
@@ -178,7 +179,7 @@ public final class OutputFolder: @unchecked Sendable {
         if var file = Self.writeFile(path.appendingPath(relative), bytes, replacingShared: mayShare(relative)) {
             file.hash = hash
             file.fingerprint = fingerprint
-            record(relative, file, kind: kind, unchanged: false)
+            record(relative, file, kind: kind, unchanged: false, inPrevious: earlier != nil)
         } else {
             lock.lock()
             writeErrors.append(relative)
@@ -186,13 +187,23 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    private func record(_ relative: String, _ file: OutputManifest.File, kind: String, unchanged: Bool) {
+    /// Records `file` at `relative`; `inPrevious` says whether the previous generation has a file there, nil when
+    /// the caller did not look.
+    private func record(_ relative: String, _ file: OutputManifest.File, kind: String, unchanged: Bool, inPrevious: Bool? = nil) {
+        let inPrevious = inPrevious ?? (previous?.files[relative] != nil)
         lock.lock()
         defer { lock.unlock() }
         // A file recorded twice (copied, then made after all) counts once.
-        if current.files.updateValue(file, forKey: relative) == nil { counts[kind, default: 0] += 1 }
+        if current.files.updateValue(file, forKey: relative) == nil {
+            counts[kind, default: 0] += 1
+            if inPrevious { recordedFromPrevious += 1 }
+        }
         if unchanged { self.unchanged += 1 }
     }
+
+    /// Paths recorded that the previous generation has too: when they are all of its files and all of this build's,
+    /// the two hold the same paths, in the same folders, and finishing need not compare them path by path.
+    private var recordedFromPrevious = 0
 
     /// Makes sure the file's folder exists before the file is written.
     ///
@@ -263,7 +274,21 @@ public final class OutputFolder: @unchecked Sendable {
         lock.lock()
         var manifest = current
         var touched = touchedFolders
+        let samePaths = previous.map { recordedFromPrevious == $0.files.count && manifest.files.count == $0.files.count } ?? false
         lock.unlock()
+        if samePaths, let previous {
+            // Nothing to remove and no folder made or emptied: the folders are the previous generation's, and only
+            // those that gained or lost an entry (a file made anew) are asked for their times again.
+            manifest.folders = previous.folders
+            for folder in touched where manifest.folders[folder] != nil {
+                if let info = OutputManifest.stat(folder.isEmpty ? path : path.appendingPath(folder), directory: true) {
+                    manifest.folders[folder] = info
+                } else {
+                    manifest.folders[folder] = nil
+                }
+            }
+            return manifest
+        }
         if let previous {
             for file in previous.files.keys where manifest.files[file] == nil {
                 unlink(path.appendingPath(file))
@@ -315,8 +340,9 @@ public final class OutputFolder: @unchecked Sendable {
         }
         var identity = [UInt64(origin.size), UInt64(bitPattern: origin.modified), origin.inode]
         let hash = identity.withUnsafeMutableBytes { ContentHash.fast(UnsafeRawBufferPointer($0)) }
-        if let old = previous?.files[relative], old.hash == hash, old.size == origin.size {
-            record(relative, old, kind: kind, unchanged: true)
+        let earlier = previous?.files[relative]
+        if let old = earlier, old.hash == hash, old.size == origin.size {
+            record(relative, old, kind: kind, unchanged: true, inPrevious: true)
             return
         }
         prepare(relative)
@@ -328,7 +354,7 @@ public final class OutputFolder: @unchecked Sendable {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: full)
             guard var file = OutputManifest.stat(full, directory: false) else { throw CocoaError(.fileReadUnknown) }
             file.hash = hash
-            record(relative, file, kind: kind, unchanged: false)
+            record(relative, file, kind: kind, unchanged: false, inPrevious: earlier != nil)
         } catch {
             lock.lock()
             writeErrors.append(relative)

@@ -131,8 +131,10 @@ enum Publisher {
     }
 
     /// Puts `staging` at `output` in one step (RENAME_EXCHANGE), keeps the previous site for the next build to reuse,
-    /// and records what the published folder now holds.
-    static func publish(staging: String, to output: String, manifest: OutputManifest) throws(Failure) {
+    /// and records what the published folder now holds. Returns whether the replaced site was kept, its manifest
+    /// (the one that described `output` before) moved beside it.
+    @discardableResult
+    static func publish(staging: String, to output: String, manifest: OutputManifest) throws(Failure) -> Bool {
         let published = manifestPath(of: output)
         let previous = previousGeneration(of: output)
         var isDir: ObjCBool = false
@@ -145,14 +147,15 @@ enum Publisher {
             if roster_exchange_paths(staging, output) == 0 {
                 // `staging` now holds the previous site.
                 try? FileManager.default.removeItem(atPath: previous)
+                var kept = false
                 if hasOutgoing, rename(staging, previous) == 0 {
-                    _ = rename(outgoing, previous + ".manifest")
+                    kept = rename(outgoing, previous + ".manifest") == 0
                 } else {
                     unlink(outgoing)
                     try? FileManager.default.removeItem(atPath: staging)
                 }
                 _ = writeAtomically(manifest.serialized(), to: published)
-                return
+                return kept
             }
             // The file system cannot exchange: retire the old folder, then move the new one in.
             unlink(outgoing)
@@ -170,6 +173,7 @@ enum Publisher {
             }
         }
         _ = writeAtomically(manifest.serialized(), to: published)
+        return false
     }
 
     /// Writes a bookkeeping file through a temporary name, so it is whole or absent.

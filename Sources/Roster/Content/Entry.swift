@@ -197,9 +197,9 @@ struct BodyFile: Sendable {
 }
 
 /// An entry read from a content file, which carries where it came from.
-protocol SourcedEntry: Sendable {
-    var source: EntrySource { get set }
-    var body: MarkdownBody { get set }
+protocol SourcedEntry: AnyObject, Sendable {
+    var source: EntrySource { get }
+    var body: MarkdownBody { get }
 }
 
 extension Provider: SourcedEntry {}

@@ -6,6 +6,9 @@ import Foundation
 final class FieldReader {
     let file: String
     private(set) var findings: [Finding] = []
+    /// The file's stamps, given to the entries decoded from it (``EntrySource/stamp``, ``EntrySource/frontMatterStamp``).
+    var stamp: UInt64 = 0
+    var frontMatterStamp: UInt64 = 0
 
     init(file: String) { self.file = file }
 
@@ -97,7 +100,10 @@ struct ContentObject {
 
     /// Where the entry and each of its fields are written, for rules that point at a field later.
     var entrySource: EntrySource {
-        EntrySource(location: location, fieldPositions: fields.map { ($0.key, $0.keyLine, $0.keyColumn) })
+        var source = EntrySource(location: location, fieldPositions: fields.map { ($0.key, $0.keyLine, $0.keyColumn) })
+        source.stamp = reader.stamp
+        source.frontMatterStamp = reader.frontMatterStamp
+        return source
     }
 
     subscript(key: String) -> ContentValue? {

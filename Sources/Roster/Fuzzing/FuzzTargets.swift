@@ -111,8 +111,8 @@ import Foundation
         // Unsafe mode is not fuzzed for URLs: it passes the editors' raw HTML through as written (SECURITY.md), so a
         // raw `<x src=vbscript:…>` is by design, and the fuzzer finds such tags at once. That Markdown links and
         // images keep only allowed schemes in unsafe mode too is asserted by the injection tests.
-        var provider = Fixture.shared.site.providers[0]
-        provider.body = MarkdownBody(text: text, firstLine: 10)
+        // The page takes the body as rendered; the provider's own body is not shown.
+        let provider = Fixture.shared.site.providers[0]
         let context = Fixture.shared.context(Fixture.shared.site)
         let page = String(decoding: context.providerPage(provider, bodyHTML: rendered.htmlBytes), as: UTF8.self)
         broken += pageProblems(page, "page")

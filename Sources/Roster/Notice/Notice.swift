@@ -1,33 +1,61 @@
 /// A notice (通知公告): a call for applications, a publicity list (公示), a result, or other news.
-public struct Notice: Sendable, Identifiable {
-    public var id: String
-    public var title: String
-    public var kind: NoticeKind
+///
+/// Immutable and shared by reference, as providers and cases are.
+public final class Notice: Sendable, Identifiable {
+    public let id: String
+    public let title: String
+    public let kind: NoticeKind
     /// 索引号.
-    public var indexNo: String?
+    public let indexNo: String?
     /// 主题分类.
-    public var category: String?
+    public let category: String?
     /// 成文日期.
-    public var written: Day?
+    public let written: Day?
     /// 发布日期.
-    public var published: Day
+    public let published: Day
     /// 发文字号.
-    public var docNo: String?
+    public let docNo: String?
     /// 发文单位.
-    public var issuers: [String]
+    public let issuers: [String]
     /// 有效性.
-    public var validity: String?
+    public let validity: String?
     /// 规范性文件登记号.
-    public var regNo: String?
+    public let regNo: String?
     /// 主送单位.
-    public var addressees: String?
-    public var deadlines: [Deadline]
-    public var publicity: Publicity?
-    public var contacts: [Contact]
-    public var attachments: [Attachment]
-    public var sample: Bool
-    public var body: MarkdownBody
-    public var source: EntrySource
+    public let addressees: String?
+    public let deadlines: [Deadline]
+    public let publicity: Publicity?
+    public let contacts: [Contact]
+    public let attachments: [Attachment]
+    public let sample: Bool
+    public let body: MarkdownBody
+    public let source: EntrySource
+
+    /// An entry as decoded (the loader makes them; a site's entries are shared, never copied field by field).
+    init(id: String, title: String, kind: NoticeKind, indexNo: String?, category: String?, written: Day?,
+         published: Day, docNo: String?, issuers: [String], validity: String?, regNo: String?, addressees: String?,
+         deadlines: [Deadline], publicity: Publicity?, contacts: [Contact], attachments: [Attachment], sample: Bool,
+         body: MarkdownBody, source: EntrySource) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.indexNo = indexNo
+        self.category = category
+        self.written = written
+        self.published = published
+        self.docNo = docNo
+        self.issuers = issuers
+        self.validity = validity
+        self.regNo = regNo
+        self.addressees = addressees
+        self.deadlines = deadlines
+        self.publicity = publicity
+        self.contacts = contacts
+        self.attachments = attachments
+        self.sample = sample
+        self.body = body
+        self.source = source
+    }
 
     public struct Deadline: Sendable {
         public var label: String

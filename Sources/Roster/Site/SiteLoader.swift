@@ -141,6 +141,8 @@ public enum SiteLoader {
         var frontMatter: [UInt8] = []
         /// Files decoded from the body facts without being read.
         var unread = 0
+        /// Set when the file, read up to its body only, did not match what the body facts say: it is read whole.
+        var readsWhole = false
     }
 
     /// Decodes every file in parallel; each file yields zero or more entries and its findings. `records` keeps each
@@ -216,28 +218,24 @@ public enum SiteLoader {
             return fail("io.read", "无法读取文件")
         case .bytes(let bytes, let info):
             let stamp = stamp ?? FileStamp.of(info, named: file.relativePath)
-            var decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, keepsFrontMatter: records,
-                                      decode: decode)
-            let frontMatterStamp = EntrySource.frontMatterStamp(path: file.relativePath, frontMatter: decoded.frontMatter)
-            for index in decoded.entries.indices {
-                decoded.entries[index].source.stamp = stamp
-                decoded.entries[index].source.frontMatterStamp = frontMatterStamp
-                var body = decoded.entries[index].body
+            let decoded = decodeBytes(bytes, relativePath: file.relativePath, what: what, keys: keys, keepsFrontMatter: records,
+                                      stamp: stamp, decode: decode) { body, frontMatter in
                 if readHead, let known {
                     // Read up to the body, which the last build checked whole: taken from what it learned.
-                    guard body.text.isEmpty, body.firstLine == known.firstLine else {
-                        return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, records: records,
-                                          decode: decode)
-                    }
-                    body = known.body(in: file.absolutePath, frontMatter: decoded.frontMatter)
+                    guard body.text.isEmpty, body.firstLine == known.firstLine else { return false }
+                    body = known.body(in: file.absolutePath, frontMatter: frontMatter)
                 } else {
                     // The rules need only the body's links: found now, while the text is at hand, and then the text
                     // is let go, to be read again where its page is made (see MarkdownBody).
                     if body.links == nil { body.links = linkFinder.links(in: body) }
                     body.release(path: file.absolutePath, fileBytes: bytes, changed: BodyFacts.changeTime(info),
-                                 frontMatter: decoded.frontMatter)
+                                 frontMatter: frontMatter)
                 }
-                decoded.entries[index].body = body
+                return true
+            }
+            if decoded.readsWhole {
+                return decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: nil, records: records,
+                                  decode: decode)
             }
             return decoded
         }
@@ -259,11 +257,11 @@ public enum SiteLoader {
         guard known.describes(info, stamp: fileStamp), let value = ContentValue(encoded: known.frontMatter) else { return nil }
         let body = known.body(in: file.absolutePath, frontMatter: known.frontMatter)
         let reader = FieldReader(file: file.relativePath)
+        reader.stamp = fileStamp
+        reader.frontMatterStamp = EntrySource.frontMatterStamp(path: file.relativePath, frontMatter: known.frontMatter)
         var result = Decoded<T>()
-        if var entry = decodeMarkdownEntry(value, body: body, relativePath: file.relativePath, what: what, keys: keys,
+        if let entry = decodeMarkdownEntry(value, body: body, relativePath: file.relativePath, what: what, keys: keys,
                                            reader: reader, decode: decode) {
-            entry.source.stamp = fileStamp
-            entry.source.frontMatterStamp = EntrySource.frontMatterStamp(path: file.relativePath, frontMatter: known.frontMatter)
             result.entries.append(entry)
         }
         result.findings = reader.findings
@@ -281,10 +279,15 @@ public enum SiteLoader {
     }
 
     /// Decodes one content file's bytes (`relativePath` says its kind by extension and names it in findings);
-    /// `keepsFrontMatter` keeps a Markdown file's front matter, encoded, for the body facts.
+    /// `keepsFrontMatter` keeps a Markdown file's front matter, encoded, for the body facts. The entries carry
+    /// `stamp` (the file's, see ``EntrySource/stamp``), and each body is given to `finishBody` with the front matter
+    /// before its entry is made; when that returns false nothing is decoded and the result asks for the whole file
+    /// to be read (``Decoded/readsWhole``).
     static func decodeBytes<T>(_ bytes: [UInt8], relativePath: String, what: String, keys: [String], keepsFrontMatter: Bool = false,
-                               decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+                               stamp: UInt64 = 0, decode: (ContentObject, String, MarkdownBody) -> T?,
+                               finishBody: ((inout MarkdownBody, [UInt8]) -> Bool)? = nil) -> Decoded<T> {
         let reader = FieldReader(file: relativePath)
+        reader.stamp = stamp
         var result = Decoded<T>()
         result.placeholders = PlaceholderRules.scan(bytes, file: relativePath)
         func fail(_ rule: String, _ message: String, line: Int, column: Int = 1, hint: String = "") -> Decoded<T> {
@@ -314,7 +317,9 @@ public enum SiteLoader {
             if case .list(let list) = root.kind { items = list; isArray = true } else { items = [root] }
             for item in items {
                 guard let object = reader.object(item, what: what, keys: keys) else { continue }
-                if let entry = decodeEntry(object, stem: isArray ? nil : stem, body: .empty, decode: decode) {
+                var body = MarkdownBody.empty
+                if let finishBody, !finishBody(&body, []) { return Decoded(readsWhole: true) }
+                if let entry = decodeEntry(object, stem: isArray ? nil : stem, body: body, decode: decode) {
                     result.entries.append(entry)
                 }
             }
@@ -343,6 +348,8 @@ public enum SiteLoader {
                 body.withinLimits = true
             }
             if keepsFrontMatter { value.encode(into: &result.frontMatter) }
+            reader.frontMatterStamp = EntrySource.frontMatterStamp(path: relativePath, frontMatter: result.frontMatter)
+            if let finishBody, !finishBody(&body, result.frontMatter) { return Decoded(readsWhole: true) }
             if let entry = decodeMarkdownEntry(value, body: body, relativePath: relativePath, what: what, keys: keys,
                                                reader: reader, decode: decode) {
                 result.entries.append(entry)
@@ -577,5 +584,15 @@ public final class LoadCache: @unchecked Sendable {
         bookkeeping[path] = value.map { (stamp, $0) }
         lock.unlock()
         return value
+    }
+
+    /// Keeps `value` as what ``parsed(_:_:)`` would make of the file now at `path`: for bookkeeping this process
+    /// has just written (or moved) from a value it holds, so the next build need not read it back.
+    func remember<T: Sendable>(_ value: T, parsedFrom path: String) {
+        guard let info = FileSystem.status(path) else { return }
+        let stamp = FileStamp.of(info, named: path)
+        lock.lock()
+        bookkeeping[path] = (stamp, value)
+        lock.unlock()
     }
 }
