@@ -105,6 +105,24 @@ struct OutputReuseTests {
         #expect(try fileTree(site.root + "/Site") == (try fileTree(output)))
     }
 
+    @Test("edits that keep every path: each build describes the generation it leaves so that the next one reuses it")
+    func samePathsKeepReusing() throws {
+        let site = try siteBuiltThrice()
+        for round in 0..<4 {
+            // Emphasis on and off: the case's page is made anew (its folder changes), while the search index, which
+            // reads only the words, keeps every file it had; no path comes or goes.
+            let (plain, emphasised) = ("企业质量成本", "**企业质量成本**")
+            try edit(site, "Content/cases/anzhun-brake-disc-vision.md", round % 2 == 0 ? plain : emphasised,
+                     round % 2 == 0 ? emphasised : plain)
+            let report = site.build(now: "2024-02-10")
+            #expect(report.published)
+            // Had the folders been described wrongly, the generation would not match and be started afresh.
+            let reused = report.reusedGeneration
+            #expect(reused, "round \(round)")
+        }
+        #expect(try fileTree(site.root + "/Site") == fresh(site))
+    }
+
     @Test("nothing changed: no page is made again")
     func nothingChanged() throws {
         let site = try siteBuiltThrice()

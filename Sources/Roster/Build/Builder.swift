@@ -54,6 +54,9 @@ public struct BuildReport: Sendable {
     public var steps: [Step] = []
     /// Content files decoded from the body facts without being read (see ``BodyFacts``).
     public var unreadFiles = 0
+    /// Whether the build wrote into the generation before the published one, reused as its manifest describes it,
+    /// rather than into an empty folder (see ``OutputManifest``).
+    public var reusedGeneration = false
     /// Set when the build could not finish for a reason other than content findings (I/O, bad options).
     public var failure: String?
     public var published = false
@@ -89,6 +92,8 @@ public enum Builder {
         // A process that builds again and again (serve) keeps them parsed while they are unchanged; it keeps every
         // file it decoded too, so it has no use for the body facts, which are for the next process.
         let memory = options.cache
+        // What the last build left for after it was reported is done before anything is read.
+        memory?.runDeferred()
         let recordsFacts = memory == nil
         let readFacts = Background { recordsFacts ? BodyFacts.read(bodyFactsPath) : nil }
         let cachedTerms = Background {
@@ -129,6 +134,7 @@ public enum Builder {
                 try Publisher.makeStaging(for: output, inspected: previousGeneration.value)
             }
             staging = claimed.path
+            report.reusedGeneration = claimed.holds != nil
             // Each provider, case and notice has a page and a search result file; lists and assets are few.
             let entries = site.providers.count + site.cases.count + site.notices.count
             folder = OutputFolder(path: staging, previous: claimed.holds, published: publishedGeneration.value,
@@ -218,7 +224,7 @@ public enum Builder {
         let checked = site
         let lanes: [@Sendable () -> [BuildReport.Step]] = [
             { writeFeedAndSitemap(context, folder, pages, fingerprints: fingerprints, feedBodies: feedBodies) },
-            { search.map { writeSearch($0, context, folder, fingerprints: fingerprints, cache: searchCache) } ?? [] },
+            { search.map { writeSearch($0, context, folder, fingerprints: fingerprints, cache: searchCache, later: memory) } ?? [] },
             { recordsFacts ? facts.gather(checked, readSince: loadStarted, known: knownBodies) : [] },
         ]
         report.steps += lanes.concurrentMap { $0() }.flatMap { $0 }
@@ -235,12 +241,12 @@ public enum Builder {
         do {
             try clock.step("Publish", into: &report) { () throws(Publisher.Failure) in
                 let manifest = folder.finish()
-                let keptPrevious = try Publisher.publish(staging: staging, to: output, manifest: manifest)
+                let keptPrevious = try Publisher.publish(staging: staging, to: output, manifest: manifest, later: memory)
                 // A process that builds again keeps both manifests as they are, rather than parse them back next
-                // time (45,000 paths each at 20,000 cases): the published one, and the one it replaced, which now
-                // describes the previous generation. No one else writes the output of such a process (serve).
+                // time (45,000 paths each at 20,000 cases): the published one (see `publish`), and the one it
+                // replaced, which now describes the previous generation. No one else writes the output of such a
+                // process (serve).
                 if let memory {
-                    memory.remember(manifest, parsedFrom: Publisher.manifestPath(of: output))
                     if keptPrevious, let replaced = publishedGeneration.value?.manifest {
                         memory.remember(replaced, parsedFrom: Publisher.previousGeneration(of: output) + ".manifest")
                     }
@@ -330,9 +336,10 @@ public enum Builder {
     }
 
     /// The search index: the industries' documents, the shards and manifest, the search page and the term cache
-    /// for the next build. One lane of the build (see `build`); returns its timed steps.
+    /// for the next build. One lane of the build (see `build`); returns its timed steps. With `later` (a process
+    /// that builds again), the term cache is written once the build has been reported, and kept parsed there.
     static func writeSearch(_ search: SearchIndexBuilder, _ context: RenderContext, _ folder: OutputFolder,
-                            fingerprints: PageFingerprints, cache: String) -> [BuildReport.Step] {
+                            fingerprints: PageFingerprints, cache: String, later: LoadCache? = nil) -> [BuildReport.Step] {
         var lane: [BuildReport.Step] = []
         var clock = StepClock()
         clock.step("Write search index and page", into: &lane) {
@@ -345,7 +352,17 @@ public enum Builder {
             // Written last, with the fingerprint: the next build keeps the whole folder when it matches.
             folder.write("search/index.html", context.searchPage(), kind: "search", fingerprint: fingerprints.everything)
             // Whole or absent; a cache that does not match the output is only ever a slower build.
-            if let file = search.cacheFile() { _ = Publisher.writeAtomically(file, to: cache) } else { unlink(cache) }
+            @Sendable func write() -> [UInt8]? {
+                guard let file = search.cacheFile() else { unlink(cache); return nil }
+                return Publisher.writeAtomically(file, to: cache) ? file : nil
+            }
+            if let later {
+                later.afterBuild {
+                    if let file = write(), let parsed = SearchTermCache(bytes: file) { later.remember(parsed, parsedFrom: cache) }
+                }
+            } else {
+                _ = write()
+            }
         }
         return lane
     }

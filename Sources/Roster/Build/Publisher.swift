@@ -133,9 +133,19 @@ enum Publisher {
     /// Puts `staging` at `output` in one step (RENAME_EXCHANGE), keeps the previous site for the next build to reuse,
     /// and records what the published folder now holds. Returns whether the replaced site was kept, its manifest
     /// (the one that described `output` before) moved beside it.
+    ///
+    /// With `later`, the manifest is written once the build has been reported (``LoadCache/afterBuild(_:)``) and
+    /// kept parsed there: a process that builds again (serve) needs it only for its next build.
     @discardableResult
-    static func publish(staging: String, to output: String, manifest: OutputManifest) throws(Failure) -> Bool {
+    static func publish(staging: String, to output: String, manifest: OutputManifest, later: LoadCache? = nil) throws(Failure) -> Bool {
         let published = manifestPath(of: output)
+        func record() {
+            guard let later else { _ = writeAtomically(manifest.serialized(), to: published); return }
+            later.afterBuild {
+                _ = writeAtomically(manifest.serialized(), to: published)
+                later.remember(manifest, parsedFrom: published)
+            }
+        }
         let previous = previousGeneration(of: output)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDir) {
@@ -154,7 +164,7 @@ enum Publisher {
                     unlink(outgoing)
                     try? FileManager.default.removeItem(atPath: staging)
                 }
-                _ = writeAtomically(manifest.serialized(), to: published)
+                record()
                 return kept
             }
             // The file system cannot exchange: retire the old folder, then move the new one in.
@@ -172,7 +182,7 @@ enum Publisher {
                 throw Failure(message: "无法写入 \(output)：\(String(cString: strerror(errno)))")
             }
         }
-        _ = writeAtomically(manifest.serialized(), to: published)
+        record()
         return false
     }
 

@@ -198,6 +198,7 @@ struct BodyFile: Sendable {
 
 /// An entry read from a content file, which carries where it came from.
 protocol SourcedEntry: AnyObject, Sendable {
+    var id: String { get }
     var source: EntrySource { get }
     var body: MarkdownBody { get }
 }

@@ -10,22 +10,16 @@ enum LinkRules {
                                hint: "写成 https://… 或 http://… 开头的完整网址")
             }
         }
-        // What each body is read for: its text, where it starts, its file and its page. Taken field by field,
-        // by position: copying whole entries was a good part of this rule's time.
+        // Entries are shared, not copied: a body to check is its entry and the folder of its page.
         var bodies: [Body] = []
         bodies.reserveCapacity(site.providers.count + site.cases.count + site.notices.count)
-        for i in site.providers.indices {
-            bodies.append(Body(text: site.providers[i].body, source: site.providers[i].source, folder: "providers", id: site.providers[i].id))
-        }
-        for i in site.cases.indices {
-            bodies.append(Body(text: site.cases[i].body, source: site.cases[i].source, folder: "cases", id: site.cases[i].id))
-        }
-        for i in site.notices.indices {
-            bodies.append(Body(text: site.notices[i].body, source: site.notices[i].source, folder: "notices", id: site.notices[i].id))
-        }
+        for provider in site.providers { bodies.append(Body(entry: provider, folder: "providers")) }
+        for item in site.cases { bodies.append(Body(entry: item, folder: "cases")) }
+        for notice in site.notices { bodies.append(Body(entry: notice, folder: "notices")) }
         let markdown = Markdown()
         let links = bodies.concurrentMap { body in
-            body.text.links ?? (body.text.text.isEmpty ? [] : markdown.links(in: body.text))
+            let text = body.entry.body
+            return text.links ?? (text.text.isEmpty ? [] : markdown.links(in: text))
         }
         // Suggestions come from the paths in order (ties go to the first), and each missing target is looked up once.
         var sortedPaths: [String]?
@@ -39,7 +33,9 @@ enum LinkRules {
         }
         for (body, found) in zip(bodies, links) {
             for link in found {
-                func at() -> SourceLocation { SourceLocation(file: body.source.location.file, line: body.text.firstLine + link.line - 1) }
+                func at() -> SourceLocation {
+                    SourceLocation(file: body.entry.source.location.file, line: body.entry.body.firstLine + link.line - 1)
+                }
                 if let scheme = HTMLText.scheme(of: link.url) {
                     if !HTMLText.allowedSchemes.contains(scheme) {
                         findings.error("link.scheme", at: at(), "链接 “\(link.url.prefix(60))” 用了不允许的 “\(scheme):”",
@@ -49,7 +45,7 @@ enum LinkRules {
                 }
                 // A link from the site root (as `resolve` reads it, by Character) resolves the same from any page: the
                 // page's path is made only for the others.
-                let page = link.url.hasPrefix("/") ? "/" : "/\(body.folder)/\(body.id)/"
+                let page = link.url.hasPrefix("/") ? "/" : "/\(body.folder)/\(body.entry.id)/"
                 guard let target = resolve(link.url, from: page) else { continue }
                 if !known.contains(target) && !known.contains(target + "/") {
                     findings.error("link.broken", at: at(), "站内链接 “\(link.url)” 指向的页面不存在", hint: hint(for: target))
@@ -60,11 +56,9 @@ enum LinkRules {
 
     /// A body whose links are checked, with what a finding needs to say where it is.
     private struct Body: Sendable {
-        var text: MarkdownBody
-        var source: EntrySource
-        /// `providers`, `cases` or `notices`: with `id`, the page the body is shown on.
+        var entry: any SourcedEntry
+        /// `providers`, `cases` or `notices`: with the entry's id, the page the body is shown on.
         var folder: String
-        var id: String
     }
 
     /// Resolves a relative or root-relative link to a site path without query or fragment; nil for pure fragments.

@@ -240,6 +240,8 @@ public final class DevServer: @unchecked Sendable {
         }
         // Told after the terminal has it: whoever reacts to the event (a page, a test) finds it printed.
         events.publish(status)
+        // Then, while the page reloads, the bookkeeping only the next build needs.
+        loadCache.runDeferred()
         return status
     }
 

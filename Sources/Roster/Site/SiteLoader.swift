@@ -153,39 +153,46 @@ public enum SiteLoader {
         // The files of one folder are opened relative to it (see `FileSystem.read`).
         let folder = files.first.map { FileSystem.openDirectory($0.folder) } ?? -1
         defer { if folder >= 0 { close(folder) } }
-        var results = files.concurrentMap { file in
-            decodeFile(file, in: folder, what: what, keys: keys, cache: cache, known: bodies?.entries[file.relativePath],
-                       records: records, decode: decode)
+        // What the cache holds is looked up without its lock (the threads took turns on it 22,000 times); the files
+        // decoded afresh are stored once all are done.
+        let results = { (held: LoadCache.Held?) in
+            files.concurrentMap { file in
+                decodeFile(file, in: folder, what: what, keys: keys, held: held, known: bodies?.entries[file.relativePath],
+                           records: records, decode: decode)
+            }
+        }(cache?.heldFiles())
+        if let cache {
+            cache.store(zip(files, results).compactMap { file, result in
+                result.stamp.map { (file.relativePath, $0, result.decoded as any Sendable) }
+            })
         }
         var out = Decoded<T>()
         out.entries.reserveCapacity(results.count)
-        for i in results.indices {
-            // Entries are moved out (reversed, then popped), not copied: copying each entry and then releasing
-            // the original cost as much as a tenth of loading.
-            results[i].entries.reverse()
-            while let entry = results[i].entries.popLast() { out.entries.append(entry) }
-            out.findings.append(contentsOf: results[i].findings)
-            out.placeholders.append(contentsOf: results[i].placeholders)
-            out.unread += results[i].unread
+        for result in results {
+            out.entries.append(contentsOf: result.decoded.entries)
+            out.findings.append(contentsOf: result.decoded.findings)
+            out.placeholders.append(contentsOf: result.decoded.placeholders)
+            out.unread += result.decoded.unread
         }
         return out
     }
 
-    /// Reads and decodes one file, opened by name in `folder` (the file's folder, open) or by its path if that is -1.
+    /// Reads and decodes one file, opened by name in `folder` (the file's folder, open) or by its path if that is -1,
+    /// unless `held` (what a ``LoadCache`` holds) has it decoded from the file as it is. `stamp` is set when the
+    /// file was decoded afresh for such a cache, to be stored there.
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, what: String, keys: [String],
-                                                    cache: LoadCache?, known: BodyFacts.Entry?, records: Bool,
-                                                    decode: (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
+                                                    held: LoadCache.Held?, known: BodyFacts.Entry?, records: Bool,
+                                                    decode: (ContentObject, String, MarkdownBody) -> T?)
+        -> (decoded: Decoded<T>, stamp: UInt64?) {
         // Without a cache (check, build) the stamp comes from the file as it is read: one `lstat` fewer per file.
-        guard let cache else {
-            return decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode)
+        guard let held else {
+            return (decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode), nil)
         }
         // Looked up by name in the open folder: a shorter path for the kernel to walk, 22,000 times.
         let info = folder >= 0 ? FileSystem.status(file.name, relativeTo: folder) : FileSystem.status(file.absolutePath)
         let stamp = FileStamp.of(info, named: file.relativePath)
-        if let cached = cache.decoded(file.relativePath, stamp: stamp) as? Decoded<T> { return cached }
-        let decoded = decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, records: records, decode: decode)
-        cache.store(decoded, for: file.relativePath, stamp: stamp)
-        return decoded
+        if let entry = held[file.relativePath], entry.stamp == stamp, let cached = entry.decoded as? Decoded<T> { return (cached, nil) }
+        return (decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, records: records, decode: decode), stamp)
     }
 
     /// Reads and decodes one file; `stamp` is the file's ``FileStamp``, or nil to take it from the file as read.
@@ -380,6 +387,9 @@ public enum SiteLoader {
     }
 
     private static func reportDuplicateIDs(_ ids: [(String, SourceLocation)], kind: String, findings: inout FindingList) {
+        // Grouped only when some id is there twice: a group (an array) for each of 22,000 ids was most of the check.
+        var seen = Set<String>(minimumCapacity: ids.count)
+        guard ids.contains(where: { !seen.insert($0.0).inserted }) else { return }
         let groups = Dictionary(grouping: ids, by: \.0)
         for (id, group) in groups where group.count > 1 {
             let places = group.map(\.1).sorted()
@@ -532,10 +542,14 @@ public enum ContentLimits {
 /// time) is unchanged is not read or decoded again.
 public final class LoadCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var files: [String: (stamp: UInt64, decoded: any Sendable)] = [:]
+    private var files: Held = [:]
 
     public init() {}
 
+    /// Decoded files by content path, with the stamp of the file each was decoded from.
+    typealias Held = [String: (stamp: UInt64, decoded: any Sendable)]
+
+    /// What the cache holds for the file at `path` decoded from the file whose stamp is `stamp`, if anything.
     func decoded(_ path: String, stamp: UInt64) -> (any Sendable)? {
         lock.lock()
         defer { lock.unlock() }
@@ -543,9 +557,18 @@ public final class LoadCache: @unchecked Sendable {
         return entry.decoded
     }
 
-    func store(_ decoded: any Sendable, for path: String, stamp: UInt64) {
+    /// What the cache holds now, to look up without its lock. Let it go before ``store(_:)``, or storing copies it.
+    func heldFiles() -> Held {
         lock.lock()
-        files[path] = (stamp, decoded)
+        defer { lock.unlock() }
+        return files
+    }
+
+    /// Keeps each file decoded afresh: its content path, the stamp of the file it was decoded from, what it gave.
+    func store(_ decoded: [(path: String, stamp: UInt64, decoded: any Sendable)]) {
+        guard !decoded.isEmpty else { return }
+        lock.lock()
+        for item in decoded { files[item.path] = (item.stamp, item.decoded) }
         lock.unlock()
     }
 
@@ -556,12 +579,12 @@ public final class LoadCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Forgets files that are gone.
+    /// Forgets files that are gone: all but `paths`, which the load just found or stored, so are all held.
     func keepOnly(_ paths: [String]) {
         lock.lock()
         defer { lock.unlock() }
-        // Usually none is: every path listed is held, and there are as many.
-        if files.count == paths.count, paths.allSatisfy({ files[$0] != nil }) { return }
+        // Usually none is gone: every path listed is held, so when there are as many held there is no other.
+        if files.count == paths.count { return }
         let kept = Set(paths)
         files = files.filter { kept.contains($0.key) }
     }
@@ -584,6 +607,27 @@ public final class LoadCache: @unchecked Sendable {
         bookkeeping[path] = value.map { (stamp, $0) }
         lock.unlock()
         return value
+    }
+
+    /// Bookkeeping a build left for after it has been reported (see ``afterBuild(_:)``).
+    private var deferred: [@Sendable () -> Void] = []
+
+    /// Leaves `work` (writing a bookkeeping file only the next build of this process reads) for after the build
+    /// is reported, when the editor's page has already reloaded: ``runDeferred()`` does it, at the latest when the
+    /// next build starts.
+    func afterBuild(_ work: @escaping @Sendable () -> Void) {
+        lock.lock()
+        deferred.append(work)
+        lock.unlock()
+    }
+
+    /// Does the work builds left for after them, in the order it was left.
+    public func runDeferred() {
+        lock.lock()
+        let work = deferred
+        deferred = []
+        lock.unlock()
+        for item in work { item() }
     }
 
     /// Keeps `value` as what ``parsed(_:_:)`` would make of the file now at `path`: for bookkeeping this process
