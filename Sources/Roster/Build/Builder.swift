@@ -480,25 +480,33 @@ public enum Builder {
                                                         reuse: (@Sendable (T, UInt64) -> Bool)?,
                                                         page: @Sendable (T, [UInt8]) -> [UInt8])
     where T.ID == String {
-        _ = items.concurrentMap { item -> Int in
-            let url = path(item.id)
-            pages.add(url)
-            let file = pages.urls.outputFile(url)
-            let print = fingerprint(item)
-            // The body is read again from its file here (see MarkdownBody); one changed since it was checked fails
-            // the build rather than show what was not checked.
-            func bodyHTML() -> [UInt8]? { markdown.renderHTML(body(item)) }
-            if folder.keep(file, fingerprint: print, kind: kind) {
-                if let search, reuse?(item, print) != true {
-                    guard let html = bodyHTML() else { changed.add(item.source.location.file); return 0 }
-                    search(item, html, print)
+        // In runs of items: the pages of a run are listed, and those already made kept, each at once (see
+        // `OutputFolder.keep(_:kind:)`). Enough runs to share out over the cores when every page is made.
+        let run = max(16, min(256, items.count / 64))
+        _ = stride(from: 0, to: items.count, by: run).map { $0 }.concurrentMap { start -> Int in
+            let slice = items[start..<min(start + run, items.count)]
+            let urls = slice.map { path($0.id) }
+            pages.add(contentsOf: urls)
+            let files = urls.map { pages.urls.outputFile($0) }
+            let prints = slice.map(fingerprint)
+            let kept = folder.keep(Array(zip(files, prints)), kind: kind)
+            for (offset, item) in slice.enumerated() {
+                let (file, print) = (files[offset], prints[offset])
+                // The body is read again from its file here (see MarkdownBody); one changed since it was checked fails
+                // the build rather than show what was not checked.
+                func bodyHTML() -> [UInt8]? { markdown.renderHTML(body(item)) }
+                if kept[offset] {
+                    if let search, reuse?(item, print) != true {
+                        guard let html = bodyHTML() else { changed.add(item.source.location.file); continue }
+                        search(item, html, print)
+                    }
+                    continue
                 }
-                return 0
+                guard let html = bodyHTML() else { changed.add(item.source.location.file); continue }
+                folder.countMade(kind)
+                folder.write(file, page(item, html), kind: kind, fingerprint: print)
+                search?(item, html, print)
             }
-            guard let html = bodyHTML() else { changed.add(item.source.location.file); return 0 }
-            folder.countMade(kind)
-            folder.write(file, page(item, html), kind: kind, fingerprint: print)
-            search?(item, html, print)
             return 0
         }
     }
@@ -520,6 +528,7 @@ final class PageList: @unchecked Sendable {
     private let lock = NSLock()
     private var paths: [String] = []
     func add(_ path: String) { lock.lock(); paths.append(path); lock.unlock() }
+    func add(contentsOf more: [String]) { lock.lock(); paths += more; lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return paths }
 }
 

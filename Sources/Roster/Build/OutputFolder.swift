@@ -52,6 +52,31 @@ public final class OutputFolder: @unchecked Sendable {
         return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
     }
 
+    /// ``keep(_:fingerprint:kind:)`` for many files at once; returns whether each was kept. Those the generation being
+    /// reused holds are looked up without the lock and recorded under it once: file by file, two threads took turns
+    /// on it for each of 45,000 pages a rebuild keeps.
+    func keep(_ files: [(path: String, fingerprint: UInt64)], kind: String) -> [Bool] {
+        var kept = [Bool](repeating: false, count: files.count)
+        var found: [(path: String, file: OutputManifest.File)] = []
+        found.reserveCapacity(files.count)
+        for (i, item) in files.enumerated() where item.fingerprint != 0 {
+            if let old = previous?.files[item.path], old.fingerprint == item.fingerprint {
+                found.append((item.path, old))
+                kept[i] = true
+            } else {
+                kept[i] = copyFromPublished(item.path, fingerprint: item.fingerprint, kind: kind)
+            }
+        }
+        lock.lock()
+        for item in found where current.files.updateValue(item.file, forKey: item.path) == nil {
+            counts[kind, default: 0] += 1
+            recordedFromPrevious += 1
+        }
+        unchanged += found.count
+        lock.unlock()
+        return kept
+    }
+
     /// Writes what `make` gives to `relative`, unless the file already holds what `fingerprint` says (see
     /// ``keep(_:fingerprint:kind:)``), in which case `make` is not called.
     func write<Bytes: Collection<UInt8>>(_ relative: String, kind: String, fingerprint: UInt64, unlessKept make: () -> Bytes) {

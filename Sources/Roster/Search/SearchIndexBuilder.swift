@@ -145,25 +145,26 @@ public final class SearchIndexBuilder: @unchecked Sendable {
         guard let cached = cache.documents[cacheKey], cached.fingerprint == fingerprint,
               let entries = posts ? cache.entries(of: cached) : [],
               folder.keep(resultPath(doc), fingerprint: fingerprint, kind: "search") else { return false }
-        var scratch = takeScratch()
+        // A scratch table only to post the terms: while patching (a rebuild) none is taken, and the lock is taken once.
+        var scratch: DocumentTerms?
         if posts {
-            scratch.post(entries, doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
+            scratch = takeScratch()
+            scratch?.post(entries, doc: UInt32(doc), into: stripes, stripeBits: SearchIndexBuilder.stripeBits, documents: order.count)
         }
         let record = SearchTermCache.Record(key: cacheKey, fingerprint: fingerprint, hash: cached.hash, facets: cached.facets,
                                             terms: .cached(cached.terms))
         finishAdding(doc, key, scratch: scratch, hash: cached.hash, facets: cached.facets, record: record, file: nil,
-                     posted: posts)
-        lock.lock()
-        reusedCount += 1
-        lock.unlock()
+                     posted: posts, reused: true)
         return true
     }
 
-    private func finishAdding(_ doc: Int, _ key: SearchDocument.Key, scratch: DocumentTerms, hash: UInt64,
-                              facets: SearchIndex.Facets, record: SearchTermCache.Record?, file: [UInt8]?, posted: Bool) {
+    private func finishAdding(_ doc: Int, _ key: SearchDocument.Key, scratch: DocumentTerms?, hash: UInt64,
+                              facets: SearchIndex.Facets, record: SearchTermCache.Record?, file: [UInt8]?, posted: Bool,
+                              reused: Bool = false) {
         lock.lock()
         defer { lock.unlock() }
-        scratches.append(scratch)
+        if let scratch { scratches.append(scratch) }
+        if reused { reusedCount += 1 }
         precondition(!finished, "search document added after finish")
         precondition(!added[doc], "search document \(key) added twice")
         added[doc] = true
