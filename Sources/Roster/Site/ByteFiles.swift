@@ -54,7 +54,9 @@ extension ByteReader {
     /// Text written by ``ByteWriter/lengthPrefixed(_:into:)``; nil unless it is UTF-8.
     mutating func text() -> String? {
         guard let count = varint(), let slice = take(count) else { return nil }
-        return String(validating: slice, as: UTF8.self)
+        // Through a buffer pointer: on an array slice the generic path looked up type metadata for every string
+        // (a tenth of decoding 22,200 front matters).
+        return slice.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
     }
 }
 
