@@ -161,18 +161,19 @@ public enum SiteLoader {
                            records: records, decode: decode)
             }
         }(cache?.heldFiles())
+        // By index: each result read in place rather than copied out (a copy retains every array it holds).
         if let cache {
-            cache.store(zip(files, results).compactMap { file, result in
-                result.stamp.map { (file.relativePath, $0, result.decoded as any Sendable) }
+            cache.store(results.indices.compactMap { i in
+                results[i].stamp.map { (files[i].relativePath, $0, results[i].decoded as any Sendable) }
             })
         }
         var out = Decoded<T>()
         out.entries.reserveCapacity(results.count)
-        for result in results {
-            out.entries.append(contentsOf: result.decoded.entries)
-            out.findings.append(contentsOf: result.decoded.findings)
-            out.placeholders.append(contentsOf: result.decoded.placeholders)
-            out.unread += result.decoded.unread
+        for i in results.indices {
+            out.entries.append(contentsOf: results[i].decoded.entries)
+            if !results[i].decoded.findings.isEmpty { out.findings.append(contentsOf: results[i].decoded.findings) }
+            if !results[i].decoded.placeholders.isEmpty { out.placeholders.append(contentsOf: results[i].decoded.placeholders) }
+            out.unread += results[i].decoded.unread
         }
         return out
     }
