@@ -92,6 +92,34 @@ extension LoadCacheTests {
     }
 }
 
+extension LoadCacheTests {
+    @Test("after serve's first build, the generation its next build claims is made while idle: the first save reuses it")
+    func firstSaveReusesAGeneration() throws {
+        let site = try TestSite(copying: ["Content", "Themes"])
+        let cache = LoadCache()
+        var options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
+        options.cache = cache
+        options.trustsOutput = true
+        #expect(Builder.build(options).published)
+        #expect(!site.exists(".Site.previous"))
+        cache.runDeferred()
+        #expect(site.exists(".Site.previous.manifest") && site.exists(".Site.previous/index.html"))
+        let path = "Content/cases/anzhun-brake-disc-vision.md"
+        for round in 0..<3 {
+            try site.write(path, try #require(site.read(path)).replacingOccurrences(of: "| 指标 |", with: "补充第\(round)段。\n\n| 指标 |"))
+            let report = Builder.build(options)
+            let reused = report.reusedGeneration
+            #expect(report.published && reused, "round \(round)")
+            #expect(report.made == ["case": 1, "feed": 1], "round \(round), made: \(report.made)")
+            cache.runDeferred()
+        }
+        let fresh = site.root + "/Fresh"
+        #expect(site.build(now: "2024-02-10", output: fresh).published)
+        #expect(try fileTree(site.root + "/Site") == fileTree(fresh))
+        #expect(try fileTree(site.root + "/.Site.previous") == fileTree(fresh), "the mirror holds the published site")
+    }
+}
+
 /// Counts calls, from any thread.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

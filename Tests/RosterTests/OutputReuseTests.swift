@@ -123,6 +123,27 @@ struct OutputReuseTests {
         #expect(try fileTree(site.root + "/Site") == fresh(site))
     }
 
+    @Test("a case removed, then another added: each generation is described as left (emptied folders gone), and reused")
+    func removedAndAddedKeepReusing() throws {
+        let site = try siteBuiltThrice()
+        func buildTwice(_ what: String) throws {
+            // The first build works on the generation before the change, the second on the one it published.
+            for round in 0..<2 {
+                let report = site.build(now: "2024-02-10")
+                let reused = report.reusedGeneration
+                #expect(report.published && reused, "\(what), build \(round)")
+            }
+            #expect(try fileTree(site.root + "/Site") == fresh(site), "\(what)")
+        }
+        try site.remove("Content/cases/extra-case.md")
+        try buildTwice("removed")
+        #expect(!site.exists("Site/cases/extra-case") && !site.exists(".Site.previous/cases/extra-case"))
+        try site.write("Content/cases/another-case.md", caseFile(provider: "anzhun-shijue", extra: "showroom: false"))
+        try buildTwice("added")
+        #expect(site.exists("Site/cases/another-case/index.html") && site.exists(".Site.previous/cases/another-case/index.html"))
+        try buildTwice("unchanged")
+    }
+
     @Test("nothing changed: no page is made again")
     func nothingChanged() throws {
         let site = try siteBuiltThrice()

@@ -247,8 +247,11 @@ public enum Builder {
                 // replaced, which now describes the previous generation. No one else writes the output of such a
                 // process (serve).
                 if let memory {
-                    if keptPrevious, let replaced = publishedGeneration.value?.manifest {
-                        memory.remember(replaced, parsedFrom: Publisher.previousGeneration(of: output) + ".manifest")
+                    let replaced = keptPrevious ? publishedGeneration.value?.manifest : nil
+                    if let replaced { memory.remember(replaced, parsedFrom: Publisher.previousGeneration(of: output) + ".manifest") }
+                    // The generation the next build claims is brought up to this one while the page reloads.
+                    if trusted {
+                        memory.afterBuild { Publisher.mirror(output, published: manifest, previous: replaced, cache: memory) }
                     }
                 }
             }

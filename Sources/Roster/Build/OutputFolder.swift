@@ -136,6 +136,22 @@ public final class OutputFolder: @unchecked Sendable {
         return true
     }
 
+    /// Makes the folder hold every file of the published site: a file it holds already (the same file, by inode, size
+    /// and time) is kept, any other linked from the published site (see ``copyFromPublished(_:fingerprint:kind:)``).
+    /// Returns whether every file was; ``finish()`` then removes what the published site does not have.
+    func mirrorPublished() -> Bool {
+        guard let published else { return false }
+        let files = Array(published.manifest.files)
+        let mirrored = files.concurrentMap { relative, entry -> Bool in
+            if let old = previous?.files[relative], old.inode == entry.inode, old.size == entry.size, old.modified == entry.modified {
+                record(relative, entry, kind: "mirror", unchanged: true, inPrevious: true)
+                return true
+            }
+            return copyFromPublished(relative, fingerprint: entry.fingerprint, kind: "mirror")
+        }
+        return !mirrored.contains(false)
+    }
+
     /// The bytes of `relative` in the generation being reused or, failing that, in the published site; nil when
     /// neither lists it. Whoever reads checks what it got (a search shard's name is a hash of its bytes).
     func readEarlier(_ relative: String) -> [UInt8]? {
@@ -299,26 +315,39 @@ public final class OutputFolder: @unchecked Sendable {
         lock.lock()
         var manifest = current
         var touched = touchedFolders
-        let samePaths = previous.map { recordedFromPrevious == $0.files.count && manifest.files.count == $0.files.count } ?? false
+        let allKept = previous.map { recordedFromPrevious == $0.files.count } ?? false
         lock.unlock()
-        if samePaths, let previous {
-            // Nothing to remove and no folder made or emptied: the folders are the previous generation's, and only
-            // those that gained or lost an entry (a file made anew) are asked for their times again.
-            manifest.folders = previous.folders
-            for folder in touched where manifest.folders[folder] != nil {
-                if let info = OutputManifest.stat(folder.isEmpty ? path : path.appendingPath(folder), directory: true) {
-                    manifest.folders[folder] = info
-                } else {
-                    manifest.folders[folder] = nil
+        if let previous {
+            // Worked out from the previous generation's folders and what changed, not from every path again (45,000
+            // paths and their folders, most of publishing a rebuild): the few files it had and this build did not
+            // make are removed, and a folder they leave empty with them.
+            var emptied: Set<String> = []
+            if !allKept {
+                for file in previous.files.keys where manifest.files[file] == nil {
+                    unlink(path.appendingPath(file))
+                    emptied.insert(folder(of: file))
                 }
             }
-            return manifest
-        }
-        if let previous {
-            for file in previous.files.keys where manifest.files[file] == nil {
-                unlink(path.appendingPath(file))
-                touched.insert(folder(of: file))
+            manifest.folders = previous.folders
+            // Deepest first, so a folder is empty by the time it is tried; one that is not empty stays.
+            var candidates = emptied.sorted { $0.count > $1.count }
+            while let folder = candidates.first {
+                candidates.removeFirst()
+                touched.insert(folder)
+                // Removed from the manifest with the others whose time is asked for below, which it no longer has.
+                guard !folder.isEmpty, rmdir(path.appendingPath(folder)) == 0 else { continue }
+                let parent = self.folder(of: folder)
+                if !candidates.contains(parent) { candidates.append(parent); candidates.sort { $0.count > $1.count } }
             }
+            // A folder that gained or lost an entry (a file made anew or removed, a folder made) changed its time; the
+            // others kept theirs (rewriting a file in place does not change it), carried over. Every folder made in
+            // this build is among them (see `prepare`): so is every folder of a file new to this generation.
+            let list = Array(touched)
+            let stats = list.concurrentMap { folder in
+                OutputManifest.stat(folder.isEmpty ? path : path.appendingPath(folder), directory: true)
+            }
+            for (folder, info) in zip(list, stats) { manifest.folders[folder] = info }
+            return manifest
         }
         var folders: Set<String> = [""]
         for file in manifest.files.keys {
@@ -328,24 +357,8 @@ public final class OutputFolder: @unchecked Sendable {
                 guard folders.insert(String(folder)).inserted else { break }
             }
         }
-        if let previous {
-            // Deepest first, so a folder is empty by the time it is removed.
-            for removed in previous.folders.keys.filter({ !folders.contains($0) }).sorted(by: { $0.count > $1.count }) {
-                rmdir(path.appendingPath(removed))
-                touched.insert(folder(of: removed))
-            }
-        }
-        // A folder of the previous generation that gained or lost no entry kept its modification time (rewriting a
-        // file in place does not change it): its stamp is carried over instead of asked for again. Were one missed,
-        // the next build would only find the generation changed and start afresh.
-        var list: [String] = []
-        for folder in folders {
-            if !touched.contains(folder), let kept = previous?.folders[folder] {
-                manifest.folders[folder] = kept
-            } else {
-                list.append(folder)
-            }
-        }
+        // A folder made from nothing: every folder holding a file, each asked for its time.
+        let list = Array(folders)
         let stats = list.concurrentMap { folder in OutputManifest.stat(folder.isEmpty ? path : path.appendingPath(folder), directory: true) }
         for (folder, info) in zip(list, stats) {
             if let info { manifest.folders[folder] = info }
