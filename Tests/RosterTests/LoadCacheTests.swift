@@ -65,58 +65,69 @@ struct LoadCacheTests {
     }
 }
 
-extension LoadCacheTests {
-    @Test("serve's builds write the manifest and search term cache once reported; the next build does it first if need be")
-    func bookkeepingAfterTheBuild() throws {
-        let site = try TestSite(copying: ["Content", "Themes"])
-        let cache = LoadCache()
-        var options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
+/// The default site built as `roster serve` builds it: with a cache kept between builds, into an output no one else writes.
+private struct ServeLikeSite {
+    let site: TestSite
+    let cache = LoadCache()
+    var options: BuildOptions
+
+    init() throws {
+        site = try TestSite(copying: ["Content", "Themes"])
+        options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
         options.cache = cache
         options.trustsOutput = true
-        #expect(Builder.build(options).published)
-        #expect(!site.exists(".Site.manifest") && !site.exists(".Site.search-terms"), "left for after the build")
-        cache.runDeferred()
-        #expect(site.exists(".Site.manifest") && site.exists(".Site.search-terms"))
-        // From here no one runs what the builds leave: each build must do its predecessor's first, or it would take
-        // the bookkeeping of the build before that for the site now published.
+    }
+
+    /// Adds a paragraph to one case's body and builds; each round's paragraph is new.
+    func editAndBuild(round: Int) throws -> BuildReport {
         let path = "Content/cases/anzhun-brake-disc-vision.md"
-        for round in 0..<3 {
-            try site.write(path, try #require(site.read(path)).replacingOccurrences(of: "| 指标 |", with: "补充第\(round)段。\n\n| 指标 |"))
-            let report = Builder.build(options)
-            #expect(report.published && report.searchPatched)
-            #expect(report.made == ["case": 1, "feed": 1], "round \(round), made: \(report.made)")
-        }
-        let fresh = site.root + "/Fresh"
-        #expect(site.build(now: "2024-02-10", output: fresh).published)
-        #expect(try fileTree(site.root + "/Site") == fileTree(fresh))
+        try site.write(path, try #require(site.read(path)).replacingOccurrences(of: "| 指标 |", with: "补充第\(round)段。\n\n| 指标 |"))
+        return Builder.build(options)
+    }
+
+    /// The output tree of a build from nothing of the same content.
+    func fresh() throws -> [String: Data] {
+        let output = site.root + "/Fresh-\(UUID().uuidString)"
+        #expect(site.build(now: "2024-02-10", output: output).published)
+        return try fileTree(output)
     }
 }
 
 extension LoadCacheTests {
+    @Test("serve's builds write the manifest and search term cache once reported; the next build does it first if need be")
+    func bookkeepingAfterTheBuild() throws {
+        let serve = try ServeLikeSite()
+        #expect(Builder.build(serve.options).published)
+        #expect(!serve.site.exists(".Site.manifest") && !serve.site.exists(".Site.search-terms"), "left for after the build")
+        serve.cache.runDeferred()
+        #expect(serve.site.exists(".Site.manifest") && serve.site.exists(".Site.search-terms"))
+        // From here no one runs what the builds leave: each build must do its predecessor's first, or it would take
+        // the bookkeeping of the build before that for the site now published.
+        for round in 0..<3 {
+            let report = try serve.editAndBuild(round: round)
+            #expect(report.published && report.searchPatched)
+            #expect(report.made == ["case": 1, "feed": 1], "round \(round), made: \(report.made)")
+        }
+        #expect(try fileTree(serve.site.root + "/Site") == serve.fresh())
+    }
+
     @Test("after serve's first build, the generation its next build claims is made while idle: the first save reuses it")
     func firstSaveReusesAGeneration() throws {
-        let site = try TestSite(copying: ["Content", "Themes"])
-        let cache = LoadCache()
-        var options = BuildOptions(root: site.root, now: Day(iso: "2024-02-10"))
-        options.cache = cache
-        options.trustsOutput = true
-        #expect(Builder.build(options).published)
-        #expect(!site.exists(".Site.previous"))
-        cache.runDeferred()
-        #expect(site.exists(".Site.previous.manifest") && site.exists(".Site.previous/index.html"))
-        let path = "Content/cases/anzhun-brake-disc-vision.md"
+        let serve = try ServeLikeSite()
+        #expect(Builder.build(serve.options).published)
+        #expect(!serve.site.exists(".Site.previous"))
+        serve.cache.runDeferred()
+        #expect(serve.site.exists(".Site.previous.manifest") && serve.site.exists(".Site.previous/index.html"))
         for round in 0..<3 {
-            try site.write(path, try #require(site.read(path)).replacingOccurrences(of: "| 指标 |", with: "补充第\(round)段。\n\n| 指标 |"))
-            let report = Builder.build(options)
+            let report = try serve.editAndBuild(round: round)
             let reused = report.reusedGeneration
             #expect(report.published && reused, "round \(round)")
             #expect(report.made == ["case": 1, "feed": 1], "round \(round), made: \(report.made)")
-            cache.runDeferred()
+            serve.cache.runDeferred()
         }
-        let fresh = site.root + "/Fresh"
-        #expect(site.build(now: "2024-02-10", output: fresh).published)
-        #expect(try fileTree(site.root + "/Site") == fileTree(fresh))
-        #expect(try fileTree(site.root + "/.Site.previous") == fileTree(fresh), "the mirror holds the published site")
+        let fresh = try serve.fresh()
+        #expect(try fileTree(serve.site.root + "/Site") == fresh)
+        #expect(try fileTree(serve.site.root + "/.Site.previous") == fresh, "the mirror holds the published site")
     }
 }
 
