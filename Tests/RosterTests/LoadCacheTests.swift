@@ -65,6 +65,34 @@ struct LoadCacheTests {
     }
 }
 
+extension LoadCacheTests {
+    @Test("given the watcher's changed files, the others come from the cache unasked; a folder named is checked whole")
+    func changedFilesTrusted() throws {
+        let site = try TestSite([
+            "Content/providers/p.md": providerFile(name: "甲服务商"),
+            "Content/providers/q.md": providerFile(name: "乙服务商", code: creditCode("91370200MA3C00002")),
+        ])
+        let cache = LoadCache()
+        func names(_ changes: Set<String>?) throws -> [String] {
+            let loaded = SiteLoader.load(root: site.root, cache: cache, facts: nil, changes: changes)
+            return try #require(loaded.site).providers.map(\.name)
+        }
+        #expect(try names(nil) == ["甲服务商", "乙服务商"])
+        try site.write("Content/providers/p.md", providerFile(name: "甲服务商（一改）"))
+        try site.write("Content/providers/q.md", providerFile(name: "乙服务商（一改）", code: creditCode("91370200MA3C00002")))
+        // Only p reported: q is taken as the cache has it, without asking the file system.
+        #expect(try names(["Content/providers/p.md"]) == ["甲服务商（一改）", "乙服务商"])
+        // A file added and one removed, reported: the folder is listed again.
+        try site.write("Content/providers/r.md", providerFile(name: "丙服务商", code: creditCode("91370200MA3C00003")))
+        try site.remove("Content/providers/p.md")
+        #expect(try names(["Content/providers/r.md", "Content/providers/p.md"]) == ["乙服务商", "丙服务商"])
+        // Events lost (the watcher names the folder): every file is checked, q's edit found.
+        #expect(try names(["Content"]) == ["乙服务商（一改）", "丙服务商"])
+        try site.write("Content/providers/r.md", providerFile(name: "丙服务商（一改）", code: creditCode("91370200MA3C00003")))
+        #expect(try names(["Content/providers"]) == ["乙服务商（一改）", "丙服务商（一改）"])
+    }
+}
+
 /// The default site built as `roster serve` builds it: with a cache kept between builds, into an output no one else writes.
 private struct ServeLikeSite {
     let site: TestSite

@@ -206,6 +206,9 @@ public final class DevServer: @unchecked Sendable {
                                         baseURL: "http://\(address.browserHost):\(port)/", now: options.now)
         // Files unchanged since the last build are not read or decoded again.
         buildOptions.cache = loadCache
+        // The watcher's report is complete (it names a watched folder itself when events were lost), so files it
+        // does not name are taken as they were; the first build checks every file.
+        buildOptions.changedFiles = changed.isEmpty ? nil : Set(changed)
         // The work folder is this server's alone.
         buildOptions.trustsOutput = true
         let report = Builder.build(buildOptions)

@@ -24,7 +24,13 @@ public enum SiteLoader {
     /// `facts`, when given, makes the load one for a build that records the body facts: each Markdown file's front
     /// matter is kept for them, and the last build's facts, asked for once the folders are listed (so they can be
     /// read meanwhile, see `Builder`), let unchanged files go unread. Without it (`roster check`) nothing is kept.
-    static func load(root: String, cache: LoadCache?, facts knownBodies: (() -> BodyFacts?)?) -> Result {
+    ///
+    /// `changes` (with a `cache` only) are the content paths changed since the cache was last filled, as a folder
+    /// watcher reported them (`Content/cases/x.md`; `Content` or `Content/cases` for everything below): every other
+    /// file the cache holds is taken as it was, without asking the file system, and a folder none of them is in is
+    /// not listed again. Nil when unknown: every file is checked.
+    static func load(root: String, cache: LoadCache?, facts knownBodies: (() -> BodyFacts?)?,
+                     changes: Set<String>? = nil) -> Result {
         let content = root.appendingPath("Content")
         var findings = FindingList()
         guard FileSystem.isDirectory(content) else {
@@ -44,18 +50,41 @@ public enum SiteLoader {
         let config = loadConfig(content: content, findings: &findings)
         let industries = loadIndustries(content: content, findings: &findings)
 
-        let providerFiles = listEntries(content, "providers", extensions: ["md", "json"], findings: &findings)
-        let caseFiles = listEntries(content, "cases", extensions: ["md", "json"], findings: &findings)
-        let noticeFiles = listEntries(content, "notices", extensions: ["md", "json"], findings: &findings)
+        // The changes as they bear on one folder: nil (check every file) when the folder itself is named.
+        func trusted(_ folder: String) -> Set<String>? {
+            guard cache != nil, let changes, !changes.contains("Content"), !changes.contains("Content/\(folder)") else { return nil }
+            return changes
+        }
+        func listed(_ folder: String) -> [SourceFile] {
+            // A folder whose listing the cache keeps is not listed again when nothing in it came or went: every
+            // change in it is to a file it had, still a regular file (an edit, not an addition or a removal).
+            let path = "Content/\(folder)"
+            if let trusted = trusted(folder), let cache, let kept = cache.listing(path) {
+                let inside = trusted.filter { $0.hasPrefix(path + "/") }
+                let names = inside.isEmpty ? [] : Set(kept.files.lazy.map(\.relativePath).filter(inside.contains))
+                if inside.allSatisfy({ names.contains($0) && FileSystem.isRegularFile(root.appendingPath($0)) }) {
+                    findings.append(contentsOf: kept.findings)
+                    return kept.files
+                }
+            }
+            var found = FindingList()
+            let files = listEntries(content, folder, extensions: ["md", "json"], findings: &found)
+            cache?.keepListing(path, files: files, findings: found.all)
+            findings.append(contentsOf: found.all)
+            return files
+        }
+        let providerFiles = listed("providers")
+        let caseFiles = listed("cases")
+        let noticeFiles = listed("notices")
 
         let bodies = knownBodies?()
         let records = knownBodies != nil
-        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache, bodies: bodies,
-                                  records: records, decode: Provider.decode)
-        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, bodies: bodies, records: records,
-                              decode: Case.decode)
-        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache, bodies: bodies,
-                                records: records, decode: Notice.decode)
+        let providers = decodeAll(providerFiles, root: root, what: "服务商", keys: Provider.keys, cache: cache,
+                                  changes: trusted("providers"), bodies: bodies, records: records, decode: Provider.decode)
+        let cases = decodeAll(caseFiles, root: root, what: "案例", keys: Case.keys, cache: cache, changes: trusted("cases"),
+                              bodies: bodies, records: records, decode: Case.decode)
+        let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache,
+                                changes: trusted("notices"), bodies: bodies, records: records, decode: Notice.decode)
         cache?.keepOnly((providerFiles + caseFiles + noticeFiles).map(\.relativePath))
         for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
 
@@ -148,7 +177,7 @@ public enum SiteLoader {
     /// Decodes every file in parallel; each file yields zero or more entries and its findings. `records` keeps each
     /// Markdown file's front matter for the body facts.
     private static func decodeAll<T: SourcedEntry>(_ files: [SourceFile], root: String, what: String, keys: [String], cache: LoadCache?,
-                                               bodies: BodyFacts?, records: Bool,
+                                               changes: Set<String>?, bodies: BodyFacts?, records: Bool,
                                                decode: @escaping @Sendable (ContentObject, String, MarkdownBody) -> T?) -> Decoded<T> {
         // The files of one folder are opened relative to it (see `FileSystem.read`).
         let folder = files.first.map { FileSystem.openDirectory($0.folder) } ?? -1
@@ -157,8 +186,8 @@ public enum SiteLoader {
         // decoded afresh are stored once all are done.
         let results = { (held: LoadCache.Held?) in
             files.concurrentMap { file in
-                decodeFile(file, in: folder, what: what, keys: keys, held: held, known: bodies?.entries[file.relativePath],
-                           records: records, decode: decode)
+                decodeFile(file, in: folder, what: what, keys: keys, held: held, changes: changes,
+                           known: bodies?.entries[file.relativePath], records: records, decode: decode)
             }
         }(cache?.heldFiles())
         // By index: each result read in place rather than copied out (a copy retains every array it holds).
@@ -179,15 +208,20 @@ public enum SiteLoader {
     }
 
     /// Reads and decodes one file, opened by name in `folder` (the file's folder, open) or by its path if that is -1,
-    /// unless `held` (what a ``LoadCache`` holds) has it decoded from the file as it is. `stamp` is set when the
-    /// file was decoded afresh for such a cache, to be stored there.
+    /// unless `held` (what a ``LoadCache`` holds) has it decoded from the file as it is, or, when `changes` do not
+    /// name it, from the file as it was. `stamp` is set when the file was decoded afresh for such a cache, to be
+    /// stored there.
     private static func decodeFile<T: SourcedEntry>(_ file: SourceFile, in folder: Int32, what: String, keys: [String],
-                                                    held: LoadCache.Held?, known: BodyFacts.Entry?, records: Bool,
+                                                    held: LoadCache.Held?, changes: Set<String>?, known: BodyFacts.Entry?,
+                                                    records: Bool,
                                                     decode: (ContentObject, String, MarkdownBody) -> T?)
         -> (decoded: Decoded<T>, stamp: UInt64?) {
         // Without a cache (check, build) the stamp comes from the file as it is read: one `lstat` fewer per file.
         guard let held else {
             return (decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode), nil)
+        }
+        if let changes, !changes.contains(file.relativePath), let cached = held[file.relativePath]?.decoded as? Decoded<T> {
+            return (cached, nil)
         }
         // Looked up by name in the open folder: a shorter path for the kernel to walk, 22,000 times.
         let info = folder >= 0 ? FileSystem.status(file.name, relativeTo: folder) : FileSystem.status(file.absolutePath)
@@ -608,6 +642,18 @@ public final class LoadCache: @unchecked Sendable {
         bookkeeping[path] = value.map { (stamp, $0) }
         lock.unlock()
         return value
+    }
+
+    /// The content folders as last listed (`Content/cases`): their files and what listing them found.
+    private var listings: [String: (files: [SiteLoader.SourceFile], findings: [Finding])] = [:]
+
+    /// The files of `folder` (`Content/cases`) and the listing's findings, as last listed, if kept.
+    func listing(_ folder: String) -> (files: [SiteLoader.SourceFile], findings: [Finding])? {
+        lock.withLock { listings[folder] }
+    }
+
+    func keepListing(_ folder: String, files: [SiteLoader.SourceFile], findings: [Finding]) {
+        lock.withLock { listings[folder] = (files, findings) }
     }
 
     /// Bookkeeping a build left for after it has been reported (see ``afterBuild(_:)``).
