@@ -5,12 +5,17 @@ import Testing
 
 @Suite("Decoded files kept between builds (serve)")
 struct LoadCacheTests {
-    @Test("unchanged files come from the cache, changed and removed ones do not")
-    func keptAndRefreshed() throws {
-        let site = try TestSite([
+    /// Providers p (甲服务商) and q (乙服务商).
+    private func twoProviders() throws -> TestSite {
+        try TestSite([
             "Content/providers/p.md": providerFile(name: "甲服务商"),
             "Content/providers/q.md": providerFile(name: "乙服务商", code: creditCode("91370200MA3C00002")),
         ])
+    }
+
+    @Test("unchanged files come from the cache, changed and removed ones do not")
+    func keptAndRefreshed() throws {
+        let site = try twoProviders()
         let cache = LoadCache()
         let first = try #require(SiteLoader.load(root: site.root, cache: cache).site)
         #expect(Set(first.providers.map(\.name)) == ["甲服务商", "乙服务商"])
@@ -68,10 +73,7 @@ struct LoadCacheTests {
 extension LoadCacheTests {
     @Test("given the watcher's changed files, the others come from the cache unasked; a folder named is checked whole")
     func changedFilesTrusted() throws {
-        let site = try TestSite([
-            "Content/providers/p.md": providerFile(name: "甲服务商"),
-            "Content/providers/q.md": providerFile(name: "乙服务商", code: creditCode("91370200MA3C00002")),
-        ])
+        let site = try twoProviders()
         let cache = LoadCache()
         func names(_ changes: Set<String>?) throws -> [String] {
             let loaded = SiteLoader.load(root: site.root, cache: cache, facts: nil, changes: changes)
