@@ -95,6 +95,24 @@ extension LoadCacheTests {
     }
 }
 
+extension LoadCacheTests {
+    @Test("serve keeps its theme loaded until the watcher reports a change under Themes/")
+    func themeKeptUntilChanged() throws {
+        var serve = try ServeLikeSite()
+        #expect(Builder.build(serve.options).published)
+        let template = "Themes/default/templates/404.mustache"
+        try serve.site.write(template, try #require(serve.site.read(template)).replacingOccurrences(of: "<h1>", with: "<h1 id=\"lost\">"))
+        func notFoundPage(_ changes: Set<String>) throws -> String {
+            serve.options.changedFiles = changes
+            #expect(Builder.build(serve.options).published)
+            return try #require(serve.site.read("Site/404.html"))
+        }
+        // Only content reported: the theme as loaded is used (the edit is not seen, as the watcher did not report it).
+        #expect(try !notFoundPage(["Content/cases/anzhun-brake-disc-vision.md"]).contains("id=\"lost\""))
+        #expect(try notFoundPage([template]).contains("id=\"lost\""))
+    }
+}
+
 /// The default site built as `roster serve` builds it: with a cache kept between builds, into an output no one else writes.
 private struct ServeLikeSite {
     let site: TestSite

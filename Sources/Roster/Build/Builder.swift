@@ -122,7 +122,13 @@ public enum Builder {
         let ruleFindings = clock.step("Check rules", into: &report) { Rules.check(site) }
         report.findings += ruleFindings
         let (theme, themeFindings) = clock.step("Load theme", into: &report) {
-            Theme.load(root: options.root, name: options.theme, language: site.config.language)
+            // A process that builds again keeps the theme while its watcher reports no change under Themes/.
+            let key = "\(options.theme)\u{0}\(site.config.language)"
+            let themeUnchanged = options.changedFiles.map { !$0.contains { $0 == "Themes" || $0.hasPrefix("Themes/") } } ?? false
+            if themeUnchanged, let kept = memory?.theme(key) { return kept }
+            let loaded = Theme.load(root: options.root, name: options.theme, language: site.config.language)
+            memory?.keepTheme(key, loaded)
+            return loaded
         }
         report.findings += themeFindings
         guard let theme, report.findings.errorCount == 0 else { return report }
@@ -154,7 +160,7 @@ public enum Builder {
         clock.step("Copy theme assets and media", into: &report) { copyAssets(context, folder) }
         // A page whose file already holds what the same inputs made is not made again (see PageFingerprints).
         let fingerprints = clock.step("Fingerprint pages", into: &report) {
-            PageFingerprints(site: site, themePath: theme.path, now: context.now)
+            PageFingerprints(site: site, themeStamp: theme.stamp, now: context.now)
         }
         let everything = fingerprints.everything
         let searchKept = clock.step("Keep the search index if unchanged", into: &report) {

@@ -18,11 +18,19 @@ struct PageFingerprints: Sendable {
     let everything: UInt64
     /// Every entry but not the bodies: for the pages and files that list or count across the whole site.
     let listed: UInt64
+
+    /// The stamps of every file below `folder`, mixed.
+    static func folderStamp(_ folder: String) -> UInt64 {
+        var mix = Mix()
+        for file in FileSystem.walk(folder) { mix.add(FileStamp.of(folder.appendingPath(file), named: file)) }
+        return mix.value
+    }
     private let providerStamps: [String: UInt64]
     private let casesOfProvider: [String: UInt64]
     private let industries: [String: UInt64]
 
-    init(site: Site, themePath: String, now: Day) {
+    /// `themeStamp` is the theme's ``Theme/stamp``.
+    init(site: Site, themeStamp: UInt64, now: Day) {
         var global = Mix()
         global.add(now.iso)
         global.add(site.config.baseURL)
@@ -30,9 +38,8 @@ struct PageFingerprints: Sendable {
         let content = site.root.appendingPath("Content")
         global.add(FileStamp.of(content.appendingPath("site.yaml"), named: "site.yaml"))
         global.add(FileStamp.of(content.appendingPath("industries.yaml"), named: "industries.yaml"))
-        for folder in [content.appendingPath("calendar"), themePath] {
-            for file in FileSystem.walk(folder) { global.add(FileStamp.of(folder.appendingPath(file), named: file)) }
-        }
+        global.add(Self.folderStamp(content.appendingPath("calendar")))
+        global.add(themeStamp)
         for file in site.mediaFiles { global.add(FileStamp.of(content.appendingPath(file), named: file)) }
         // Whether any entry is sample data shows on every page.
         global.add(site.providers.contains { $0.sample } || site.cases.contains { $0.sample } || site.notices.contains { $0.sample } ? "sample" : "real")

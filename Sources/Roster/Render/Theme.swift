@@ -13,6 +13,9 @@ public struct Theme: Sendable {
     nonisolated(unsafe) let nestedStrings: [String: Any]
     /// Asset files: name in the theme (`site.css`) → hashed output name (`site.3f2a9c1b.css`) and bytes.
     public var assets: [String: Asset]
+    /// The stamps of the theme's files, taken before they were read: pages are fingerprinted with the theme as it
+    /// was loaded (see ``PageFingerprints``), also when a process keeps it loaded between builds.
+    var stamp: UInt64 = 0
 
     public struct Asset: Sendable {
         public var outputName: String
@@ -29,6 +32,8 @@ public struct Theme: Sendable {
                            hint: "主题放在 Themes/<名称>/ 下；默认主题是 default")
             return (nil, findings.all)
         }
+        // Stamped before reading: an edit made while the theme loads shows as a changed stamp next time.
+        let stamp = PageFingerprints.folderStamp(path)
         let stringsRelative = "\(relative)/strings/\(language).yaml"
         var flat: [String: String] = [:]
         var nested: [String: Any] = [:]
@@ -94,7 +99,9 @@ public struct Theme: Sendable {
                            "模板\(error.message)", hint: "局部模板放在 templates/partials/ 下，引用时写 {{>partials/名称}}")
         }
         guard findings.all.isEmpty else { return (nil, findings.all) }
-        return (Theme(name: name, path: path, templates: program, strings: flat, nestedStrings: nested, assets: assets), [])
+        var theme = Theme(name: name, path: path, templates: program, strings: flat, nestedStrings: nested, assets: assets)
+        theme.stamp = stamp
+        return (theme, [])
     }
 
     /// Replaces `{{t.key}}` (and `{{{t.key}}}`) with the text itself, escaped, once when the theme loads.

@@ -656,6 +656,17 @@ public final class LoadCache: @unchecked Sendable {
         lock.withLock { listings[folder] = (files, findings) }
     }
 
+    /// The theme as last loaded, by name and language, with what loading it found.
+    private var loadedTheme: (key: String, theme: Theme?, findings: [Finding])?
+
+    func theme(_ key: String) -> (Theme?, [Finding])? {
+        lock.withLock { loadedTheme.flatMap { $0.key == key ? ($0.theme, $0.findings) : nil } }
+    }
+
+    func keepTheme(_ key: String, _ loaded: (Theme?, [Finding])) {
+        lock.withLock { loadedTheme = (key, loaded.0, loaded.1) }
+    }
+
     /// Bookkeeping a build left for after it has been reported (see ``afterBuild(_:)``).
     private var deferred: [@Sendable () -> Void] = []
 
