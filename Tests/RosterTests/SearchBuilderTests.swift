@@ -286,6 +286,33 @@ struct SearchBuilderTests {
         #expect(written[0] == written[1])
     }
 
+    @Test("the order by integer ranks equals the order by joined strings, on the default site and a mixed one")
+    func orderByRanksEqualsText() throws {
+        #expect(defaultSite.context.searchOrder() == defaultSite.context.searchOrderByText())
+        // Ids that sort differently as strings and as numbers (p1, p10, p1-a, p2), every combination of types and
+        // industries, cases of providers that exist and of one that does not.
+        var files: [String: String] = [:]
+        let types = ["[integrator]", "[product]", "[chain-leader]", "[integrator, product]", "[product, chain-leader]"]
+        let industries = ["[auto-parts]", "[rail-transit]", "[auto-parts, home-appliances]", "[general-parts]"]
+        let ids = ["p1", "p10", "p1-a", "p2", "p20", "p3", "a9", "z0", "p100", "p11"]
+        for (i, id) in ids.enumerated() {
+            let code = creditCode("91370200MA3C0" + String(format: "%04d", i + 10))
+            files["Content/providers/\(id).md"] = providerFile(name: "服务商\(i)", code: code, types: types[i % types.count],
+                                                               industries: industries[i % industries.count])
+        }
+        let industryIDs = ["auto-parts", "rail-transit", "home-appliances", "general-parts"]
+        for i in 0..<60 {
+            let provider = i % 13 == 0 ? "missing" : ids[(i * 7) % ids.count]
+            files["Content/cases/c\(i).md"] = caseFile(provider: provider, industry: industryIDs[(i * 3) % industryIDs.count])
+        }
+        let site = try TestSite(files)
+        let loaded = try #require(SiteLoader.load(root: site.root).site)
+        #expect(loaded.providers.count == ids.count && loaded.cases.count == 60)
+        let (theme, _) = Theme.load(root: repositoryRoot, name: "default", language: "zh-CN")
+        let context = RenderContext(site: loaded, theme: try #require(theme), now: try #require(Day(iso: "2024-02-10")))
+        #expect(context.searchOrder() == context.searchOrderByText())
+    }
+
     @Test("the order is worked out from the site alone, and sorts documents by kind and their sort keys")
     func order() {
         let documents = Self.siteDocuments
