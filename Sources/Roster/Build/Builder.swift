@@ -12,9 +12,9 @@ public struct BuildOptions: Sendable {
     /// Decoded files kept from an earlier build in the same process (`roster serve`).
     public var cache: LoadCache?
     /// With `cache`: the files changed since the last build of this process, as its folder watcher reported them
-    /// (paths from the site root, `Content/cases/x.md`; a folder for everything below it). Any other file the cache
-    /// holds is taken as it was without asking the file system (22,200 `stat`s and the listing of 22,200 names at
-    /// 20,000 cases). Nil when unknown, as for the first build: every file is checked.
+    /// (paths from the site root, `Content/cases/x.md`; a folder for everything below it). Any other content file
+    /// the cache holds is taken as it was without asking the file system (22,200 `stat`s at 20,000 cases), unless
+    /// its name is one the watcher ignores. Nil when unknown, as for the first build: every file is checked.
     public var changedFiles: Set<String>?
     /// Whether the build frees what it loaded and made before it returns. A process that exits right after the
     /// build (`roster build`) sets it to false: the loaded site, the page bookkeeping and the search tables, hundreds
@@ -122,10 +122,10 @@ public enum Builder {
         let ruleFindings = clock.step("Check rules", into: &report) { Rules.check(site) }
         report.findings += ruleFindings
         let (theme, themeFindings) = clock.step("Load theme", into: &report) {
-            // A process that builds again keeps the theme while its watcher reports no change under Themes/.
+            // A process that builds again keeps the theme while its files' stamps are as they were (a walk of a few
+            // dozen files, against parsing every template again).
             let key = "\(options.theme)\u{0}\(site.config.language)"
-            let themeUnchanged = options.changedFiles.map { !$0.contains { $0 == "Themes" || $0.hasPrefix("Themes/") } } ?? false
-            if themeUnchanged, let kept = memory?.theme(key) { return kept }
+            if let memory, let kept = memory.theme(key, stamp: Theme.stamp(root: options.root, name: options.theme)) { return kept }
             let loaded = Theme.load(root: options.root, name: options.theme, language: site.config.language)
             memory?.keepTheme(key, loaded)
             return loaded

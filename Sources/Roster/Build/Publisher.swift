@@ -142,8 +142,7 @@ enum Publisher {
         func record() {
             guard let later else { _ = writeAtomically(manifest.serialized(), to: published); return }
             later.afterBuild {
-                _ = writeAtomically(manifest.serialized(), to: published)
-                later.remember(manifest, parsedFrom: published)
+                if writeAtomically(manifest.serialized(), to: published) { later.remember(manifest, parsedFrom: published) }
             }
         }
         let previous = previousGeneration(of: output)

@@ -22,6 +22,11 @@ public struct Theme: Sendable {
         public var bytes: [UInt8]
     }
 
+    /// The stamps of the files of `root/Themes/<name>`, mixed (see ``stamp``).
+    static func stamp(root: String, name: String) -> UInt64 {
+        PageFingerprints.folderStamp(root.appendingPath("Themes").appendingPath(name))
+    }
+
     /// Loads `root/Themes/<name>` for `language`; problems are returned as findings.
     public static func load(root: String, name: String, language: String) -> (Theme?, [Finding]) {
         let path = root.appendingPath("Themes").appendingPath(name)
@@ -33,7 +38,7 @@ public struct Theme: Sendable {
             return (nil, findings.all)
         }
         // Stamped before reading: an edit made while the theme loads shows as a changed stamp next time.
-        let stamp = PageFingerprints.folderStamp(path)
+        let stamp = Theme.stamp(root: root, name: name)
         let stringsRelative = "\(relative)/strings/\(language).yaml"
         var flat: [String: String] = [:]
         var nested: [String: Any] = [:]

@@ -259,7 +259,9 @@ public final class DevServer: @unchecked Sendable {
         events.close()
         await server?.stop(timeout: 1)
         task?.cancel()
-        try? FileManager.default.removeItem(atPath: workFolder)
+        // A rebuild, or the work it left for after it (linking the next generation), may still be writing into the
+        // folder: removed once it is done, so nothing is made again after the removal.
+        building.withLock { try? FileManager.default.removeItem(atPath: workFolder) }
     }
 
     private static let made = Atomic<Int>(0)

@@ -32,6 +32,9 @@ public enum SiteLoader {
     static func load(root: String, cache: LoadCache?, facts knownBodies: (() -> BodyFacts?)?,
                      changes: Set<String>? = nil) -> Result {
         let content = root.appendingPath("Content")
+        // What changed since the cache last loaded, noted first, so that a load stopping early leaves the changes to
+        // the next; as it bears on one folder: nil (check every file) when unknown or when the folder itself is named.
+        let pending = cache?.changes(adding: changes)
         var findings = FindingList()
         guard FileSystem.isDirectory(content) else {
             findings.error("io.content-missing", at: SourceLocation(file: "Content"),
@@ -50,26 +53,23 @@ public enum SiteLoader {
         let config = loadConfig(content: content, findings: &findings)
         let industries = loadIndustries(content: content, findings: &findings)
 
-        // The changes as they bear on one folder: nil (check every file) when the folder itself is named.
         func trusted(_ folder: String) -> Set<String>? {
-            guard cache != nil, let changes, !changes.contains("Content"), !changes.contains("Content/\(folder)") else { return nil }
-            return changes
+            guard let pending, !pending.contains("Content"), !pending.contains("Content/\(folder)") else { return nil }
+            return pending
         }
         func listed(_ folder: String) -> [SourceFile] {
-            // A folder whose listing the cache keeps is not listed again when nothing in it came or went: every
-            // change in it is to a file it had, still a regular file (an edit, not an addition or a removal).
+            // A folder is listed again unless the cache keeps its listing and the folder's own stamp (inode and
+            // time, which any file coming, going or renamed changes) is as it was when listed, not racily: this
+            // holds whatever the watcher reported or ignored.
             let path = "Content/\(folder)"
-            if let trusted = trusted(folder), let cache, let kept = cache.listing(path) {
-                let inside = trusted.filter { $0.hasPrefix(path + "/") }
-                let names = inside.isEmpty ? [] : Set(kept.files.lazy.map(\.relativePath).filter(inside.contains))
-                if inside.allSatisfy({ names.contains($0) && FileSystem.isRegularFile(root.appendingPath($0)) }) {
-                    findings.append(contentsOf: kept.findings)
-                    return kept.files
-                }
+            let stamp = FileSystem.status(content.appendingPath(folder)).map(LoadCache.FolderStamp.init)
+            if let cache, let stamp, let kept = cache.listing(path, stamp: stamp) {
+                findings.append(contentsOf: kept.findings)
+                return kept.files
             }
             var found = FindingList()
             let files = listEntries(content, folder, extensions: ["md", "json"], findings: &found)
-            cache?.keepListing(path, files: files, findings: found.all)
+            if let stamp { cache?.keepListing(path, stamp: stamp, files: files, findings: found.all) }
             findings.append(contentsOf: found.all)
             return files
         }
@@ -86,6 +86,7 @@ public enum SiteLoader {
         let notices = decodeAll(noticeFiles, root: root, what: "通知", keys: Notice.keys, cache: cache,
                                 changes: trusted("notices"), bodies: bodies, records: records, decode: Notice.decode)
         cache?.keepOnly((providerFiles + caseFiles + noticeFiles).map(\.relativePath))
+        cache?.changesHandled()
         for batch in [providers.findings, cases.findings, notices.findings] { findings.append(contentsOf: batch) }
 
         reportDuplicateIDs(providers.entries.map { ($0.id, $0.source.location) }, kind: "服务商", findings: &findings)
@@ -220,7 +221,9 @@ public enum SiteLoader {
         guard let held else {
             return (decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode), nil)
         }
-        if let changes, !changes.contains(file.relativePath), let cached = held[file.relativePath]?.decoded as? Decoded<T> {
+        // Not a name the watcher ignores (`#draft.md` is content to the loader): such a file is always asked.
+        if let changes, !changes.contains(file.relativePath), !FolderWatcher.isIgnored(file.name),
+           let cached = held[file.relativePath]?.decoded as? Decoded<T> {
             return (cached, nil)
         }
         // Looked up by name in the open folder: a shorter path for the kernel to walk, 22,000 times.
@@ -644,23 +647,63 @@ public final class LoadCache: @unchecked Sendable {
         return value
     }
 
-    /// The content folders as last listed (`Content/cases`): their files and what listing them found.
-    private var listings: [String: (files: [SiteLoader.SourceFile], findings: [Finding])] = [:]
+    /// A folder's inode and modification time: a file added, removed or renamed in it changes the time.
+    struct FolderStamp: Equatable {
+        var inode: UInt64
+        var modified: Int64
 
-    /// The files of `folder` (`Content/cases`) and the listing's findings, as last listed, if kept.
-    func listing(_ folder: String) -> (files: [SiteLoader.SourceFile], findings: [Finding])? {
-        lock.withLock { listings[folder] }
+        init(_ info: stat) {
+            inode = UInt64(info.st_ino)
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        }
     }
 
-    func keepListing(_ folder: String, files: [SiteLoader.SourceFile], findings: [Finding]) {
-        lock.withLock { listings[folder] = (files, findings) }
+    /// The content folders as last listed (`Content/cases`): their stamp then, when, their files and the findings.
+    private var listings: [String: (stamp: FolderStamp, listed: Int64, files: [SiteLoader.SourceFile], findings: [Finding])] = [:]
+
+    /// The files of `folder` (`Content/cases`) and the listing's findings, if kept and the folder's stamp is still
+    /// `stamp`; not when it was listed within a second of its time (racily clean, as in ``BodyFacts``).
+    func listing(_ folder: String, stamp: FolderStamp) -> (files: [SiteLoader.SourceFile], findings: [Finding])? {
+        lock.withLock {
+            guard let kept = listings[folder], kept.stamp == stamp, kept.listed - stamp.modified >= BodyFacts.racyMargin else { return nil }
+            return (kept.files, kept.findings)
+        }
+    }
+
+    func keepListing(_ folder: String, stamp: FolderStamp, files: [SiteLoader.SourceFile], findings: [Finding]) {
+        let now = BodyFacts.now()
+        lock.withLock { listings[folder] = (stamp, now, files, findings) }
+    }
+
+    /// Changes reported since the last load that handled them; unknown at first (every file is checked).
+    private var pendingChanges: Set<String> = []
+    private var changesUnknown = true
+
+    /// Adds `changes` (nil: unknown) to those not yet handled and returns them all, nil when any were unknown.
+    func changes(adding changes: Set<String>?) -> Set<String>? {
+        lock.withLock {
+            if let changes { pendingChanges.formUnion(changes) } else { changesUnknown = true }
+            return changesUnknown ? nil : pendingChanges
+        }
+    }
+
+    /// The load handled every change noted: the next starts from none.
+    func changesHandled() {
+        lock.withLock {
+            pendingChanges = []
+            changesUnknown = false
+        }
     }
 
     /// The theme as last loaded, by name and language, with what loading it found.
     private var loadedTheme: (key: String, theme: Theme?, findings: [Finding])?
 
-    func theme(_ key: String) -> (Theme?, [Finding])? {
-        lock.withLock { loadedTheme.flatMap { $0.key == key ? ($0.theme, $0.findings) : nil } }
+    /// The theme kept under `key`, if it loaded and its files' stamps are still `stamp` (``Theme/stamp``).
+    func theme(_ key: String, stamp: UInt64) -> (Theme?, [Finding])? {
+        lock.withLock {
+            guard let kept = loadedTheme, kept.key == key, let theme = kept.theme, theme.stamp == stamp else { return nil }
+            return (theme, kept.findings)
+        }
     }
 
     func keepTheme(_ key: String, _ loaded: (Theme?, [Finding])) {
