@@ -121,13 +121,13 @@ public enum Builder {
 
         let ruleFindings = clock.step("Check rules", into: &report) { Rules.check(site) }
         report.findings += ruleFindings
-        let (theme, themeFindings) = clock.step("Load theme", into: &report) {
+        let (theme, themeFindings) = clock.step("Load theme", into: &report) { () -> (Theme?, [Finding]) in
             // A process that builds again keeps the theme while its files' stamps are as they were (a walk of a few
             // dozen files, against parsing every template again).
             let key = "\(options.theme)\u{0}\(site.config.language)"
-            if let memory, let kept = memory.theme(key, stamp: Theme.stamp(root: options.root, name: options.theme)) { return kept }
+            if let memory, let kept = memory.theme(key, stamp: Theme.stamp(root: options.root, name: options.theme)) { return (kept, []) }
             let loaded = Theme.load(root: options.root, name: options.theme, language: site.config.language)
-            memory?.keepTheme(key, loaded)
+            if let theme = loaded.0 { memory?.keepTheme(key, theme) }
             return loaded
         }
         report.findings += themeFindings
@@ -497,7 +497,7 @@ public enum Builder {
         // In runs of items: the pages of a run are listed, and those already made kept, each at once (see
         // `OutputFolder.keep(_:kind:)`). Enough runs to share out over the cores when every page is made.
         let run = max(16, min(256, items.count / 64))
-        _ = stride(from: 0, to: items.count, by: run).map { $0 }.concurrentMap { start -> Int in
+        _ = Array(stride(from: 0, to: items.count, by: run)).concurrentMap { start -> Int in
             let slice = items[start..<min(start + run, items.count)]
             let urls = slice.map { path($0.id) }
             pages.add(contentsOf: urls)

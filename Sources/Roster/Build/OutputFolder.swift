@@ -45,11 +45,17 @@ public final class OutputFolder: @unchecked Sendable {
     /// file is kept and counted under `kind`, and need not be made.
     func keep(_ relative: String, fingerprint: UInt64, kind: String) -> Bool {
         guard fingerprint != 0 else { return false }
-        if let old = previous?.files[relative], old.fingerprint == fingerprint {
+        if let old = previousFile(relative, fingerprint: fingerprint) {
             record(relative, old, kind: kind, unchanged: true, inPrevious: true)
             return true
         }
         return copyFromPublished(relative, fingerprint: fingerprint, kind: kind)
+    }
+
+    /// The reused generation's file at `relative`, if it was made from `fingerprint`.
+    private func previousFile(_ relative: String, fingerprint: UInt64) -> OutputManifest.File? {
+        guard let old = previous?.files[relative], old.fingerprint == fingerprint else { return nil }
+        return old
     }
 
     /// ``keep(_:fingerprint:kind:)`` for many files at once; returns whether each was kept. Those the generation being
@@ -60,7 +66,7 @@ public final class OutputFolder: @unchecked Sendable {
         var found: [(path: String, file: OutputManifest.File)] = []
         found.reserveCapacity(files.count)
         for (i, item) in files.enumerated() where item.fingerprint != 0 {
-            if let old = previous?.files[item.path], old.fingerprint == item.fingerprint {
+            if let old = previousFile(item.path, fingerprint: item.fingerprint) {
                 found.append((item.path, old))
                 kept[i] = true
             } else {
@@ -68,11 +74,7 @@ public final class OutputFolder: @unchecked Sendable {
             }
         }
         lock.lock()
-        for item in found where current.files.updateValue(item.file, forKey: item.path) == nil {
-            counts[kind, default: 0] += 1
-            recordedFromPrevious += 1
-        }
-        unchanged += found.count
+        for item in found { recordLocked(item.path, item.file, kind: kind, unchanged: true, inPrevious: true) }
         lock.unlock()
         return kept
     }
@@ -233,7 +235,12 @@ public final class OutputFolder: @unchecked Sendable {
     private func record(_ relative: String, _ file: OutputManifest.File, kind: String, unchanged: Bool, inPrevious: Bool? = nil) {
         let inPrevious = inPrevious ?? (previous?.files[relative] != nil)
         lock.lock()
-        defer { lock.unlock() }
+        recordLocked(relative, file, kind: kind, unchanged: unchanged, inPrevious: inPrevious)
+        lock.unlock()
+    }
+
+    /// ``record(_:_:kind:unchanged:inPrevious:)`` with the lock held.
+    private func recordLocked(_ relative: String, _ file: OutputManifest.File, kind: String, unchanged: Bool, inPrevious: Bool) {
         // A file recorded twice (copied, then made after all) counts once.
         if current.files.updateValue(file, forKey: relative) == nil {
             counts[kind, default: 0] += 1
@@ -242,8 +249,8 @@ public final class OutputFolder: @unchecked Sendable {
         if unchanged { self.unchanged += 1 }
     }
 
-    /// Paths recorded that the previous generation has too: when they are all of its files and all of this build's,
-    /// the two hold the same paths, in the same folders, and finishing need not compare them path by path.
+    /// Paths recorded that the previous generation has too: when they are all of its files, finishing has none of
+    /// them to remove and need not look for one path by path.
     private var recordedFromPrevious = 0
 
     /// Makes sure the file's folder exists before the file is written.

@@ -27,8 +27,9 @@ public enum SiteLoader {
     ///
     /// `changes` (with a `cache` only) are the content paths changed since the cache was last filled, as a folder
     /// watcher reported them (`Content/cases/x.md`; `Content` or `Content/cases` for everything below): every other
-    /// file the cache holds is taken as it was, without asking the file system, and a folder none of them is in is
-    /// not listed again. Nil when unknown: every file is checked.
+    /// file the cache holds is taken as it was, without asking the file system, unless its name is one the watcher
+    /// ignores. Nil when unknown: every file is checked. A folder's listing is kept by the folder's own stamp,
+    /// whatever the changes say.
     static func load(root: String, cache: LoadCache?, facts knownBodies: (() -> BodyFacts?)?,
                      changes: Set<String>? = nil) -> Result {
         let content = root.appendingPath("Content")
@@ -62,7 +63,7 @@ public enum SiteLoader {
             // time, which any file coming, going or renamed changes) is as it was when listed, not racily: this
             // holds whatever the watcher reported or ignored.
             let path = "Content/\(folder)"
-            let stamp = FileSystem.status(content.appendingPath(folder)).map(LoadCache.FolderStamp.init)
+            let stamp = OutputManifest.stat(content.appendingPath(folder), directory: true)
             if let cache, let stamp, let kept = cache.listing(path, stamp: stamp) {
                 findings.append(contentsOf: kept.findings)
                 return kept.files
@@ -222,14 +223,15 @@ public enum SiteLoader {
             return (decodeFile(file, in: folder, stamp: nil, what: what, keys: keys, known: known, records: records, decode: decode), nil)
         }
         // Not a name the watcher ignores (`#draft.md` is content to the loader): such a file is always asked.
+        let entry = held[file.relativePath]
         if let changes, !changes.contains(file.relativePath), !FolderWatcher.isIgnored(file.name),
-           let cached = held[file.relativePath]?.decoded as? Decoded<T> {
+           let cached = entry?.decoded as? Decoded<T> {
             return (cached, nil)
         }
         // Looked up by name in the open folder: a shorter path for the kernel to walk, 22,000 times.
         let info = folder >= 0 ? FileSystem.status(file.name, relativeTo: folder) : FileSystem.status(file.absolutePath)
         let stamp = FileStamp.of(info, named: file.relativePath)
-        if let entry = held[file.relativePath], entry.stamp == stamp, let cached = entry.decoded as? Decoded<T> { return (cached, nil) }
+        if let entry, entry.stamp == stamp, let cached = entry.decoded as? Decoded<T> { return (cached, nil) }
         return (decodeFile(file, in: folder, stamp: stamp, what: what, keys: keys, known: known, records: records, decode: decode), stamp)
     }
 
@@ -587,14 +589,6 @@ public final class LoadCache: @unchecked Sendable {
     /// Decoded files by content path, with the stamp of the file each was decoded from.
     typealias Held = [String: (stamp: UInt64, decoded: any Sendable)]
 
-    /// What the cache holds for the file at `path` decoded from the file whose stamp is `stamp`, if anything.
-    func decoded(_ path: String, stamp: UInt64) -> (any Sendable)? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = files[path], entry.stamp == stamp else { return nil }
-        return entry.decoded
-    }
-
     /// What the cache holds now, to look up without its lock. Let it go before ``store(_:)``, or storing copies it.
     func heldFiles() -> Held {
         lock.lock()
@@ -647,30 +641,20 @@ public final class LoadCache: @unchecked Sendable {
         return value
     }
 
-    /// A folder's inode and modification time: a file added, removed or renamed in it changes the time.
-    struct FolderStamp: Equatable {
-        var inode: UInt64
-        var modified: Int64
-
-        init(_ info: stat) {
-            inode = UInt64(info.st_ino)
-            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        }
-    }
-
-    /// The content folders as last listed (`Content/cases`): their stamp then, when, their files and the findings.
-    private var listings: [String: (stamp: FolderStamp, listed: Int64, files: [SiteLoader.SourceFile], findings: [Finding])] = [:]
+    /// The content folders as last listed (`Content/cases`): their stamp then (inode, size and time, which a file
+    /// added, removed or renamed in it changes), when, their files and the findings.
+    private var listings: [String: (stamp: OutputManifest.File, listed: Int64, files: [SiteLoader.SourceFile], findings: [Finding])] = [:]
 
     /// The files of `folder` (`Content/cases`) and the listing's findings, if kept and the folder's stamp is still
     /// `stamp`; not when it was listed within a second of its time (racily clean, as in ``BodyFacts``).
-    func listing(_ folder: String, stamp: FolderStamp) -> (files: [SiteLoader.SourceFile], findings: [Finding])? {
+    func listing(_ folder: String, stamp: OutputManifest.File) -> (files: [SiteLoader.SourceFile], findings: [Finding])? {
         lock.withLock {
             guard let kept = listings[folder], kept.stamp == stamp, kept.listed - stamp.modified >= BodyFacts.racyMargin else { return nil }
             return (kept.files, kept.findings)
         }
     }
 
-    func keepListing(_ folder: String, stamp: FolderStamp, files: [SiteLoader.SourceFile], findings: [Finding]) {
+    func keepListing(_ folder: String, stamp: OutputManifest.File, files: [SiteLoader.SourceFile], findings: [Finding]) {
         let now = BodyFacts.now()
         lock.withLock { listings[folder] = (stamp, now, files, findings) }
     }
@@ -695,19 +679,16 @@ public final class LoadCache: @unchecked Sendable {
         }
     }
 
-    /// The theme as last loaded, by name and language, with what loading it found.
-    private var loadedTheme: (key: String, theme: Theme?, findings: [Finding])?
+    /// The theme as last loaded (one that loads has no findings), by name and language.
+    private var loadedTheme: (key: String, theme: Theme)?
 
-    /// The theme kept under `key`, if it loaded and its files' stamps are still `stamp` (``Theme/stamp``).
-    func theme(_ key: String, stamp: UInt64) -> (Theme?, [Finding])? {
-        lock.withLock {
-            guard let kept = loadedTheme, kept.key == key, let theme = kept.theme, theme.stamp == stamp else { return nil }
-            return (theme, kept.findings)
-        }
+    /// The theme kept under `key`, if its files' stamps are still `stamp` (``Theme/stamp``).
+    func theme(_ key: String, stamp: UInt64) -> Theme? {
+        lock.withLock { loadedTheme.flatMap { $0.key == key && $0.theme.stamp == stamp ? $0.theme : nil } }
     }
 
-    func keepTheme(_ key: String, _ loaded: (Theme?, [Finding])) {
-        lock.withLock { loadedTheme = (key, loaded.0, loaded.1) }
+    func keepTheme(_ key: String, _ theme: Theme) {
+        lock.withLock { loadedTheme = (key, theme) }
     }
 
     /// Bookkeeping a build left for after it has been reported (see ``afterBuild(_:)``).
